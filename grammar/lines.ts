@@ -1,0 +1,52 @@
+// Shared helpers for the line-oriented dump grammars: every dump format is
+// read a line at a time so errors can name the line and column.
+import { Lexer, type IRecognitionException, type ILexingError, type TokenType } from 'chevrotain';
+import { InputError, quoteToken } from '../src/model/errors.js';
+
+export interface SourceLine {
+  text: string;
+  /** 1-based line number in the file. */
+  line: number;
+}
+
+/** Split text into lines, rejecting input that is clearly not a text dump. */
+export function splitLines(text: string, file: string): SourceLine[] {
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new InputError('binary data (NUL byte), not a text dump', file, line);
+  }
+  const out: SourceLine[] = [];
+  const parts = text.split('\n');
+  for (let i = 0; i < parts.length; i++) {
+    let t = parts[i];
+    if (t.endsWith('\r')) t = t.slice(0, -1);
+    out.push({ text: t, line: i + 1 });
+  }
+  if (out.length > 0 && out[out.length - 1].text === '') out.pop();
+  return out;
+}
+
+/** Tokenize one line with a Chevrotain lexer; a lexing error becomes an InputError. */
+export function lexLine(lexer: Lexer, src: SourceLine, file: string) {
+  const result = lexer.tokenize(src.text);
+  if (result.errors.length > 0) throw lexError(result.errors[0], src, file);
+  return result.tokens;
+}
+
+function lexError(err: ILexingError, src: SourceLine, file: string): InputError {
+  const col = (err.column ?? 1);
+  const bad = src.text.slice(err.offset, err.offset + Math.max(1, err.length));
+  return new InputError(`unexpected character ${quoteToken(bad)}`, file, src.line, col);
+}
+
+/** Turn the first Chevrotain parse error into an InputError naming the token. */
+export function parseError(errors: IRecognitionException[], src: SourceLine, file: string, what: string): InputError {
+  const e = errors[0];
+  const tok = e.token;
+  const col = Number.isFinite(tok.startColumn) ? tok.startColumn : src.text.length + 1;
+  const shown = tok.image === '' ? 'end of line' : quoteToken(tok.image);
+  return new InputError(`${what}: unexpected ${shown}`, file, src.line, col);
+}
+
+export type { TokenType };

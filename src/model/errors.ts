@@ -1,0 +1,27 @@
+/**
+ * A problem in user input. The CLI prints `message` as one line and exits
+ * non-zero without a stack trace; every other exception is a bug.
+ */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(formatLocation(file, line, column) + message);
+    this.name = 'InputError';
+  }
+}
+
+function formatLocation(file?: string, line?: number, column?: number): string {
+  if (file === undefined) return '';
+  if (line === undefined) return `${file}: `;
+  return column === undefined ? `${file}:${line}: ` : `${file}:${line}:${column}: `;
+}
+
+/** Quote a token for an error message without flooding the terminal. */
+export function quoteToken(text: string): string {
+  const shown = text.length > 40 ? text.slice(0, 40) + '...' : text;
+  return JSON.stringify(shown);
+}

@@ -1,0 +1,78 @@
+// The typed model of one switch, built from text dumps. Everything downstream
+// (xlate, renderers, lint, check) reads only this.
+import type { Rule } from './rule.js';
+import type { Group } from './group.js';
+
+/** Where a piece of the model came from, for error messages and JSON output. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export interface Interface {
+  name: string;
+  /** vsctl `type:`; '' for a plain (system) interface. */
+  type: string;
+  /** vsctl `options: {peer=..., remote_ip=...}` */
+  options: Record<string, string>;
+  ofport?: number;
+  /** Datapath port number from dpif/show or dpctl/show. */
+  dpPort?: number;
+  mac?: string;
+  /** `ovs-ofctl show` config/state words, e.g. PORT_DOWN, LINK_DOWN. */
+  config?: string[];
+  state?: string[];
+}
+
+export interface Port {
+  name: string;
+  tag?: number;
+  trunks?: number[];
+  /** access, trunk, native-tagged, native-untagged */
+  vlanMode?: string;
+  interfaces: Interface[];
+  /** Any other `key: value` line vsctl printed under the port (bond_mode, lacp...). */
+  other: Record<string, string>;
+}
+
+export interface FdbEntry {
+  port: number;
+  vlan: number;
+  mac: string;
+  age: number;
+}
+
+export interface Bridge {
+  name: string;
+  failMode?: string;
+  datapathType?: string;
+  /** datapath name from dpif/show, e.g. "dummy@ovs-dummy" or "system@ovs-system" */
+  datapath?: string;
+  ports: Port[];
+  /** Rules by table id, in dump order. */
+  tables: Map<number, Rule[]>;
+  /** `--names` dumps and dump-table-desc may give tables names. */
+  tableNames: Map<number, string>;
+  groups: Map<number, Group>;
+  fdb: FdbEntry[];
+  /** ofctl show: dpid, n_tables, ... */
+  dpid?: string;
+}
+
+export interface Snapshot {
+  bridges: Map<string, Bridge>;
+  ovsVersion?: string;
+  /** vsctl's leading UUID line. */
+  uuid?: string;
+  /** Non-fatal notes for stderr (missing datapath map, lenient skips). */
+  warnings: string[];
+}
+
+export function newBridge(name: string): Bridge {
+  return { name, ports: [], tables: new Map(), tableNames: new Map(), groups: new Map(), fdb: [] };
+}
+
+export function newSnapshot(): Snapshot {
+  return { bridges: new Map(), warnings: [] };
+}
