@@ -1,0 +1,98 @@
+// Scenario format shared with /work/shared/scenarios (see README.md there): the switch
+// to build in a real OVS, the packets to learn MACs from, and the traces to record.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+export interface PortSpec {
+  name: string;
+  ofport: number;
+  type?: string; // 'dummy' when absent
+  peer?: string; // patch ports
+  tag?: number;
+  trunks?: number[];
+  vlan_mode?: string;
+  options?: Record<string, string>;
+}
+
+export interface BridgeSpec {
+  name: string;
+  fail_mode?: 'secure' | 'standalone';
+  protocols?: string[] | string; // bridge OpenFlow versions
+  ofctl_protocol?: string; // the -O to add flows with
+  ports: PortSpec[];
+  flows?: string[];
+  groups?: string[];
+}
+
+export interface PrimeSpec {
+  port: string;
+  packet: string; // datapath flow syntax, for netdev-dummy/receive
+}
+
+export interface TraceSpec {
+  bridge: string;
+  flow: string;
+  opts?: string[];
+}
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  bridges: BridgeSpec[];
+  prime?: PrimeSpec[];
+  traces: TraceSpec[];
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Throws a message naming the scenario and the offending field. */
+export function validateScenario(raw: unknown, fallbackName = 'scenario'): Scenario {
+  const s = raw as Scenario;
+  const name = typeof s?.name === 'string' ? s.name : fallbackName;
+  const fail = (msg: string): never => {
+    throw new Error(`scenario ${name}: ${msg}`);
+  };
+  if (!s || typeof s !== 'object') fail('not an object');
+  if (!NAME_RE.test(name)) fail(`bad name (used as a directory name)`);
+  if (!Array.isArray(s.bridges) || s.bridges.length === 0) fail('bridges[] missing');
+  const bridges = new Set<string>();
+  const ports = new Set<string>();
+  for (const b of s.bridges) {
+    if (typeof b?.name !== 'string') fail('bridge without name');
+    if (bridges.has(b.name)) fail(`duplicate bridge ${b.name}`);
+    bridges.add(b.name);
+    if (b.fail_mode && b.fail_mode !== 'secure' && b.fail_mode !== 'standalone')
+      fail(`bridge ${b.name}: bad fail_mode ${b.fail_mode}`);
+    if (!Array.isArray(b.ports)) fail(`bridge ${b.name}: ports[] missing`);
+    for (const p of b.ports) {
+      if (typeof p?.name !== 'string') fail(`bridge ${b.name}: port without name`);
+      if (ports.has(p.name)) fail(`duplicate port ${p.name}`);
+      ports.add(p.name);
+      if (!Number.isInteger(p.ofport) || p.ofport < 1) fail(`port ${p.name}: bad ofport`);
+      if (p.type === 'patch' && !p.peer) fail(`patch port ${p.name} without peer`);
+    }
+    for (const key of ['flows', 'groups'] as const)
+      if (b[key] !== undefined && !(Array.isArray(b[key]) && b[key]!.every((f) => typeof f === 'string')))
+        fail(`bridge ${b.name}: ${key} must be strings`);
+  }
+  for (const p of s.prime ?? [])
+    if (!ports.has(p?.port) || typeof p.packet !== 'string') fail(`bad prime entry ${JSON.stringify(p)}`);
+  if (!Array.isArray(s.traces)) fail('traces[] missing');
+  for (const t of s.traces) {
+    if (!bridges.has(t?.bridge)) fail(`trace on unknown bridge ${t?.bridge}`);
+    if (typeof t.flow !== 'string') fail('trace without flow');
+    if (t.opts !== undefined && !(Array.isArray(t.opts) && t.opts.every((o) => typeof o === 'string')))
+      fail('trace opts must be strings');
+  }
+  return { ...s, name };
+}
+
+export function loadScenario(path: string): Scenario {
+  return validateScenario(JSON.parse(readFileSync(path, 'utf8')), basename(path, '.json'));
+}
+
+/** Bridge OpenFlow versions as a list; undefined means OVS's default. */
+export function protocolList(b: BridgeSpec): string[] | undefined {
+  if (b.protocols === undefined) return undefined;
+  return Array.isArray(b.protocols) ? b.protocols : b.protocols.split(',').map((p) => p.trim());
+}
