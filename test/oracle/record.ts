@@ -55,7 +55,10 @@ function addFromFile(sb: Sandbox, scenario: string, b: BridgeSpec, what: 'flows'
   writeFileSync(file, lines.join('\n') + '\n');
   const proto = what === 'groups' ? 'OpenFlow13' : b.ofctl_protocol;
   const r = sb.ofctl(...(proto ? ['-O', proto] : []), `add-${what}`, b.name, file);
-  if (r.exit === 0) return;
+  // OVS silently drops match fields whose prerequisites are missing; treat that as a rejection.
+  const normalized = r.stderr.match(/pre: .*|post: .*/g);
+  if (r.exit === 0 && !normalized) return;
+  if (normalized) throw new Error(`scenario ${scenario}: ovs-ofctl dropped match fields (missing prerequisites) on ${b.name}: ${normalized.join(' -> ')}`);
   const line = /:(\d+):/.exec(r.stderr)?.[1];
   const culprit = line ? `\n  ${lines[Number(line) - 1]}` : '';
   throw new Error(`scenario ${scenario}: ovs-ofctl rejected ${what} on ${b.name}:${culprit}\n  ${r.stderr.trim()}`);
