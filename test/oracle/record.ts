@@ -59,9 +59,14 @@ function addFromFile(sb: Sandbox, scenario: string, b: BridgeSpec, what: 'flows'
   const normalized = r.stderr.match(/pre: .*|post: .*/g);
   if (r.exit === 0 && !normalized) return;
   if (normalized) throw new Error(`scenario ${scenario}: ovs-ofctl dropped match fields (missing prerequisites) on ${b.name}: ${normalized.join(' -> ')}`);
+  // Protocol negotiation errors carry no line number; find the culprit flow by flow.
   const line = /:(\d+):/.exec(r.stderr)?.[1];
-  const culprit = line ? `\n  ${lines[Number(line) - 1]}` : '';
-  throw new Error(`scenario ${scenario}: ovs-ofctl rejected ${what} on ${b.name}:${culprit}\n  ${r.stderr.trim()}`);
+  const culprit = line
+    ? lines[Number(line) - 1]
+    : what === 'flows'
+      ? lines.find((l) => sb.ofctl(...(proto ? ['-O', proto] : []), 'parse-flow', l).exit !== 0)
+      : undefined;
+  throw new Error(`scenario ${scenario}: ovs-ofctl rejected ${what} on ${b.name}:${culprit ? `\n  ${culprit}` : ''}\n  ${r.stderr.trim()}`);
 }
 
 /** Durations and ages change between runs; pin them so re-recording gives identical files. */

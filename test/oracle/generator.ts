@@ -1,0 +1,199 @@
+// Seeded random scenarios for the live oracle: two bridges joined by patch ports, multi-table
+// pipelines, and traces drawn from the same value pools as the flows so most traces hit.
+import type { BridgeSpec, PortSpec, Scenario, TraceSpec } from './scenario.js';
+
+/** mulberry32: tiny, fast, and the same sequence on every platform. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Rng {
+  private next: () => number;
+  constructor(seed: number) {
+    this.next = prng(seed);
+  }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(0, xs.length - 1)];
+  }
+}
+
+const MACS = ['00:00:00:00:00:01', '00:00:00:00:00:02', '00:00:00:00:00:03', '52:54:00:aa:bb:cc', 'fa:16:3e:11:22:33'];
+const IPS = ['10.0.0.1', '10.0.0.2', '10.0.1.5', '192.168.1.10', '172.16.0.7'];
+const PREFIXES = ['10.0.0.0/8', '10.0.0.0/24', '10.0.1.0/24', '192.168.0.0/16', '172.16.0.7'];
+const TP_PORTS = [22, 53, 80, 443, 8080];
+const REG_VALUES = [0, 1, 2, 3];
+const VLANS = [10, 20];
+const PROTOS = ['ip', 'tcp', 'udp', 'icmp', 'arp', ''] as const;
+type Proto = (typeof PROTOS)[number];
+const isIp = (p: Proto) => p === 'ip' || p === 'tcp' || p === 'udp' || p === 'icmp';
+const PATCH_OFPORT = 10;
+
+interface Ctx {
+  rng: Rng;
+  of13: boolean;
+  ports: number[]; // this bridge's ofports, patch included
+  outPorts: number[]; // where flows may output (br1 never outputs back through the patch)
+  maxTable: number;
+  ct: boolean;
+}
+
+function matchFor(c: Ctx, table: number, proto: Proto): string[] {
+  const { rng } = c;
+  const m: string[] = [];
+  if (proto) m.push(proto);
+  if (table === 0 && rng.chance(0.6)) m.push(`in_port=${rng.pick(c.ports)}`);
+  if (rng.chance(0.3)) m.push(`dl_src=${rng.pick(MACS)}`);
+  if (rng.chance(0.3)) m.push(`dl_dst=${rng.pick(MACS)}`);
+  if (rng.chance(0.15)) m.push(`dl_vlan=${rng.pick(VLANS)}`);
+  if (isIp(proto) && rng.chance(0.4)) m.push(`nw_src=${rng.pick(PREFIXES)}`);
+  if (isIp(proto) && rng.chance(0.4)) m.push(`nw_dst=${rng.pick(PREFIXES)}`);
+  if (proto === 'arp' && rng.chance(0.4)) m.push(`arp_tpa=${rng.pick(IPS)}`);
+  if ((proto === 'tcp' || proto === 'udp') && rng.chance(0.5)) m.push(`${proto}_dst=${rng.pick(TP_PORTS)}`);
+  if (table > 0 && rng.chance(0.4)) m.push(`reg${rng.int(0, 3)}=${rng.pick(REG_VALUES)}`);
+  if (table > 0 && rng.chance(0.15)) m.push(`metadata=0x${rng.int(1, 3)}`);
+  if (c.ct && table > 0 && isIp(proto) && rng.chance(0.3)) m.push(`ct_state=${rng.pick(['+trk', '+trk+new', '+trk+est', '-trk'])}`);
+  return m;
+}
+
+/** Actions that modify state; prerequisites follow the match's protocol. */
+/**
+ * At most one VLAN action per flow. OpenFlow 1.3 checks actions against the match:
+ * setting or popping a VID needs dl_vlan in the match, pushing needs its absence.
+ */
+function vlanAction(c: Ctx, v: VlanState): string {
+  const { rng } = c;
+  v.touched = true;
+  if (!c.of13) return rng.chance(0.5) ? `mod_vlan_vid:${rng.pick(VLANS)}` : 'strip_vlan';
+  if (!v.matched) return `push_vlan:0x8100,set_field:${0x1000 | rng.pick(VLANS)}->vlan_vid`;
+  return rng.chance(0.5) ? `mod_vlan_vid:${rng.pick(VLANS)}` : 'pop_vlan';
+}
+
+interface VlanState {
+  matched: boolean; // dl_vlan in the match
+  touched: boolean;
+}
+
+function modifier(c: Ctx, proto: Proto, v: VlanState): string {
+  const { rng } = c;
+  const pool: (() => string)[] = [
+    () => `load:${rng.pick(REG_VALUES)}->NXM_NX_REG${rng.int(0, 3)}[]`,
+    () => `set_field:${rng.pick(REG_VALUES)}->reg${rng.int(0, 3)}`,
+    () => `move:NXM_NX_REG${rng.int(0, 3)}[]->NXM_NX_REG${rng.int(0, 3)}[]`,
+    () => `load:0x${rng.int(1, 3)}->OXM_OF_METADATA[]`,
+    () => `mod_dl_src:${rng.pick(MACS)}`,
+    () => `mod_dl_dst:${rng.pick(MACS)}`,
+  ];
+  if (!v.touched) pool.push(() => vlanAction(c, v));
+  if (isIp(proto))
+    pool.push(
+      () => `mod_nw_src:${rng.pick(IPS)}`,
+      () => `mod_nw_dst:${rng.pick(IPS)}`,
+      () => 'dec_ttl',
+    );
+  if (proto === 'tcp' || proto === 'udp') pool.push(() => `mod_tp_dst:${rng.pick(TP_PORTS)}`);
+  return rng.pick(pool)();
+}
+
+/** The action list ends in where the packet goes next. */
+function actionsFor(c: Ctx, table: number, proto: Proto, match: string[]): string {
+  const { rng } = c;
+  const v: VlanState = { matched: match.some((m) => m.startsWith('dl_vlan=')), touched: false };
+  const acts: string[] = [];
+  for (let i = rng.int(0, 2); i > 0; i--) acts.push(modifier(c, proto, v));
+  const later = table < c.maxTable ? rng.int(table + 1, c.maxTable) : undefined;
+  if (later !== undefined && rng.chance(0.3)) acts.push(`resubmit(,${later})`, modifier(c, proto, v));
+  const ends: string[] = [`output:${rng.pick(c.outPorts)}`, `output:${rng.pick(c.outPorts)}`, 'NORMAL', 'FLOOD'];
+  if (later !== undefined) ends.push(`resubmit(,${later})`, c.of13 ? `goto_table:${later}` : `resubmit(,${later})`);
+  if (c.ct && isIp(proto) && rng.chance(0.5)) {
+    // Conntrack is what makes traces recirculate, so give it a good share when enabled.
+    const zone = rng.int(1, 9);
+    ends.length = 0;
+    ends.push(`ct(commit,zone=${zone}),output:${rng.pick(c.outPorts)}`);
+    if (later !== undefined) ends.push(`ct(table=${later},zone=${zone})`, `ct(commit,table=${later},zone=${zone})`);
+  }
+  if (rng.chance(0.1)) return acts.length ? acts.join(',') : 'drop';
+  const end = rng.pick(ends);
+  return [...acts, end].join(',');
+}
+
+function bridge(c: Ctx, name: string, ports: PortSpec[]): BridgeSpec {
+  const { rng } = c;
+  const flows: string[] = [];
+  for (let t = 0; t <= c.maxTable; t++) {
+    for (let i = rng.int(t === 0 ? 3 : 1, 5); i > 0; i--) {
+      const proto = rng.pick(PROTOS);
+      const match = matchFor(c, t, proto);
+      flows.push(`${[`table=${t}`, `priority=${rng.int(10, 200)}`, ...match].join(',')} actions=${actionsFor(c, t, proto, match)}`);
+    }
+    if (rng.chance(0.8)) flows.push(`table=${t},priority=0 actions=${actionsFor(c, t, '', [])}`);
+  }
+  return {
+    name,
+    fail_mode: rng.chance(0.5) ? 'secure' : undefined,
+    ofctl_protocol: c.of13 ? 'OpenFlow13' : undefined,
+    ports,
+    flows,
+  };
+}
+
+function traceFlow(rng: Rng, bridge: string, ports: number[], ct: boolean): TraceSpec {
+  const proto = rng.pick(PROTOS);
+  const f: string[] = [];
+  if (proto) f.push(proto);
+  f.push(`in_port=${rng.pick(ports)}`, `dl_src=${rng.pick(MACS)}`, `dl_dst=${rng.pick(rng.chance(0.2) ? ['ff:ff:ff:ff:ff:ff'] : MACS)}`);
+  if (rng.chance(0.2)) f.push(`dl_vlan=${rng.pick(VLANS)}`);
+  if (isIp(proto)) f.push(`nw_src=${rng.pick(IPS)}`, `nw_dst=${rng.pick(IPS)}`, `nw_ttl=${rng.pick([1, 64])}`);
+  if (proto === 'tcp' || proto === 'udp')
+    f.push(`${proto}_src=${rng.pick(TP_PORTS)}`, `${proto}_dst=${rng.pick(TP_PORTS)}`);
+  if (proto === 'icmp') f.push('icmp_type=8');
+  if (proto === 'arp') f.push(`arp_spa=${rng.pick(IPS)}`, `arp_tpa=${rng.pick(IPS)}`, 'arp_op=1');
+  if (rng.chance(0.2)) f.push(`reg0=${rng.pick(REG_VALUES)}`);
+  const opts = ct && isIp(proto) && rng.chance(0.5) ? ['--ct-next', rng.pick(['trk,est', 'trk,new'])] : undefined;
+  return { bridge, flow: f.join(','), ...(opts && { opts }) };
+}
+
+export function generateScenario(seed: number): Scenario {
+  const rng = new Rng(seed);
+  const of13 = rng.chance(0.5);
+  const ct = rng.chance(0.5);
+  const accessPorts = (prefix: string, n: number): PortSpec[] =>
+    Array.from({ length: n }, (_, i) => ({
+      name: `${prefix}${i + 1}`,
+      ofport: i + 1,
+      ...(rng.chance(0.25) && { tag: rng.pick(VLANS) }),
+    }));
+  const b0Ports = [...accessPorts('s' + seed + 'a', rng.int(2, 4)), { name: `s${seed}-patch0`, ofport: PATCH_OFPORT, type: 'patch', peer: `s${seed}-patch1` }];
+  const b1Ports = [...accessPorts('s' + seed + 'b', rng.int(2, 3)), { name: `s${seed}-patch1`, ofport: PATCH_OFPORT, type: 'patch', peer: `s${seed}-patch0` }];
+  const nums = (ps: PortSpec[]) => ps.map((p) => p.ofport);
+  const br0 = bridge({ rng, of13, ct, ports: nums(b0Ports), outPorts: nums(b0Ports), maxTable: rng.int(1, 6) }, 'br0', b0Ports);
+  const b1Access = nums(b1Ports).filter((p) => p !== PATCH_OFPORT);
+  const br1 = bridge({ rng, of13, ct, ports: nums(b1Ports), outPorts: b1Access, maxTable: rng.int(0, 3) }, 'br1', b1Ports);
+  // Teach NORMAL a couple of MACs so it forwards as well as floods.
+  const prime = [b0Ports[0], b1Ports[0]].map((p, i) => ({
+    port: p.name,
+    packet: `eth(src=${MACS[i]},dst=ff:ff:ff:ff:ff:ff),eth_type(0x0806),arp(sip=${IPS[i]},tip=${IPS[2]},op=1,sha=${MACS[i]},tha=00:00:00:00:00:00)`,
+  }));
+  const traces = Array.from({ length: 8 }, () =>
+    rng.chance(0.75) ? traceFlow(rng, 'br0', nums(b0Ports), ct) : traceFlow(rng, 'br1', b1Access, ct),
+  );
+  return {
+    name: `gen-${seed}`,
+    description: `generated from seed ${seed}`,
+    bridges: [br0, br1],
+    prime,
+    traces,
+  };
+}
