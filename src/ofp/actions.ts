@@ -13,7 +13,7 @@ import { ctAction, natAction } from './ct.js';
 import { formatFieldValue, parseFieldValue } from './field-value.js';
 import { splitKeyValues } from './key-value.js';
 import { learnAction } from './learn.js';
-import type { HashFields, NullActionType, Ofpact, OfpactOf, OfpactType } from './ofpact.js';
+import type { EncapProp, HashFields, NullActionType, Ofpact, OfpactOf, OfpactType } from './ofpact.js';
 import { formatPort, OFPP_CONTROLLER, OFPP_IN_PORT, OFPP_LOCAL, OFPP_MAX, OFPP_NONE, parsePort, type PortNames } from './ports.js';
 
 export interface SourcePosition {
@@ -300,6 +300,38 @@ function formatSample(a: OfpactOf<'sample'>, ctx: FormatContext): string {
   return s + ')';
 }
 
+function parseEncap(arg: Arg): Ofpact {
+  const [hdr, ...extra] = splitKeyValues(arg.text, arg.col);
+  if (!hdr) throw new ArgError(`Missing encap hdr: ${arg.text}`, arg.col);
+  if (!ENCAP_HEADERS.includes(hdr.key)) throw new ArgError(`Encap hdr not supported: ${hdr.key}`, hdr.keyCol);
+  if (extra.length) throw new ArgError(`Invalid encap argument: ${extra[0].key}`, extra[0].keyCol);
+  const props = splitKeyValues(hdr.value, hdr.valueCol).map((kv): EncapProp => {
+    const value = { text: kv.value, col: kv.valueCol };
+    if (hdr.key === 'nsh' && kv.key === 'md_type') {
+      const mdType = parseUint(value, 8, 'md_type');
+      if (mdType < 1 || mdType > 2) throw new ArgError('invalid md_type', kv.valueCol);
+      return { kind: 'md_type', mdType };
+    }
+    if (hdr.key === 'nsh' && kv.key === 'tlv') {
+      const m = /^0x([0-9a-fA-F]{1,4}),(\d{1,3}),0x([0-9a-fA-F]+)$/.exec(kv.value);
+      if (!m || Number(m[2]) > 255) throw new ArgError(`Invalid NSH TLV header: ${kv.value}`, kv.valueCol);
+      return {
+        kind: 'tlv', tlvClass: parseInt(m[1], 16), tlvType: Number(m[2]),
+        // Printed values drop leading zero nibbles, so pad back to whole bytes.
+        data: parseHexBytes({ text: m[3].padStart(m[3].length + (m[3].length % 2), '0'), col: kv.valueCol }, 'tlv'),
+      };
+    }
+    throw new ArgError(`Invalid property: ${kv.key}`, kv.keyCol);
+  });
+  return { type: 'encap', header: hdr.key, props };
+}
+
+function formatEncapProp(p: EncapProp): string {
+  if (p.kind === 'md_type') return `md_type=${p.mdType}`;
+  const data = p.data.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+  return `tlv(0x${p.tlvClass.toString(16).padStart(4, '0')},${p.tlvType},${formatHex(data)})`;
+}
+
 function parseDecap(arg: Arg): Ofpact {
   const kvs = splitKeyValues(arg.text, arg.col);
   if (kvs.length === 0) return { type: 'decap' };
@@ -500,11 +532,8 @@ const ACTIONS: readonly AnyActionDef[] = [
   defineAction({
     type: 'encap',
     names: ['encap'],
-    parse: (arg) => {
-      if (!ENCAP_HEADERS.includes(arg.text)) throw new ArgError(`Encap hdr not supported: ${arg.text}`, arg.col);
-      return { type: 'encap', header: arg.text };
-    },
-    format: (a) => `encap(${a.header})`,
+    parse: parseEncap,
+    format: (a) => `encap(${a.header}${a.props.length ? `(${a.props.map(formatEncapProp).join(',')})` : ''})`,
   }),
   defineAction({
     type: 'decap',
@@ -681,7 +710,7 @@ function parseList(arg: Arg, where: SourcePosition, ports: PortNames | undefined
         if (!(e instanceof ArgError)) throw e;
         return fail(`${kv.key}: ${e.message}`, e.col ?? kv.keyCol);
       }
-      if (outer && INSTRUCTIONS.has(act.type)) fail(`instruction ${quoteToken(kv.key)} not allowed inside ${outer}(...)`, kv.keyCol);
+      if (outer && INSTRUCTIONS.has(act.type)) fail(`${outer} action doesn't support nested action ${kv.key}`, kv.keyCol);
       acts.push(act);
     } else if (name === 'drop') {
       dropCol = kv.keyCol;

@@ -37,6 +37,11 @@ export interface NatRange {
   portMax: number;
 }
 
+/** Properties of `encap(nsh(...))` (struct ofpact_ed_prop). */
+export type EncapProp =
+  | { kind: 'md_type'; mdType: number }
+  | { kind: 'tlv'; tlvClass: number; tlvType: number; data: Uint8Array };
+
 /** Actions without arguments. */
 export type NullActionType =
   | 'dec_mpls_ttl' | 'pop_queue' | 'exit' | 'ct_clear' | 'dec_nsh_ttl'
@@ -87,8 +92,8 @@ export type Ofpact =
   | { type: 'set_mpls_ttl'; ttl: number }
   | { type: 'push_mpls' | 'pop_mpls'; ethertype: number }
   | { type: 'delete_field'; field: Field }
-  /** Only property-less encapsulations are supported: ethernet, nsh, mpls... */
-  | { type: 'encap'; header: string }
+  /** header: ethernet, nsh, mpls, mpls_mc; only nsh takes properties. */
+  | { type: 'encap'; header: string; props: EncapProp[] }
   /** packetType undefined: use the next protocol (`decap()`). */
   | { type: 'decap'; packetType?: { ns: number; nsType: number } }
   /** raw 'set_tunnel64' also when written so; values above 32 bits always print as 64. */
