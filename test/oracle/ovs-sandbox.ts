@@ -111,6 +111,9 @@ function installHandlers(): void {
     });
 }
 
+/** Everything here is synchronous; let pending signal handlers run between steps. */
+const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Short dir under /tmp: unix socket paths must stay under ~100 chars. */
 export async function withSandbox<T>(fn: (sb: Sandbox) => Promise<T> | T): Promise<T> {
   installHandlers();
@@ -118,7 +121,10 @@ export async function withSandbox<T>(fn: (sb: Sandbox) => Promise<T> | T): Promi
   live.add(sb);
   try {
     sb.start();
-    return await fn(sb);
+    await turnEventLoop();
+    const result = await fn(sb);
+    await turnEventLoop();
+    return result;
   } finally {
     live.delete(sb);
     sb.stop();
