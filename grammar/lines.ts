@@ -41,12 +41,26 @@ function lexError(err: ILexingError, src: SourceLine, file: string): InputError 
 }
 
 /** Turn the first Chevrotain parse error into an InputError naming the token. */
-export function parseError(errors: IRecognitionException[], src: SourceLine, file: string, what: string): InputError {
+export function parseError(errors: IRecognitionException[], src: SourceLine, file: string, what: string, expected?: string): InputError {
   const e = errors[0];
   const tok = e.token;
-  const col = Number.isFinite(tok.startColumn) ? tok.startColumn : src.text.length + 1;
-  const shown = tok.image === '' ? 'end of line' : quoteToken(tok.image);
-  return new InputError(`${what}: unexpected ${shown}`, file, src.line, col);
+  const atEnd = tok.image === '' || !Number.isFinite(tok.startOffset);
+  const col = atEnd ? src.text.length + 1 : tok.startOffset + 1;
+  const shown = atEnd ? 'end of line' : quoteToken(tok.image);
+  return new InputError(`${what}: unexpected ${shown}${expected ? `, expected ${expected}` : ''}`, file, src.line, col);
+}
+
+/**
+ * First characters for a complement-set token (`[^...]+`), which Chevrotain
+ * cannot derive itself: printable ASCII minus `excluded`.
+ */
+export function startCharsExcept(excluded: string): string[] {
+  const out: string[] = [];
+  for (let c = 0x21; c < 0x7f; c++) {
+    const ch = String.fromCharCode(c);
+    if (!excluded.includes(ch)) out.push(ch);
+  }
+  return out;
 }
 
 export type { TokenType };

@@ -4,9 +4,10 @@ import type { Ofpact } from '../ofp/ofpact.js';
 
 /** Flow-stats attributes that dump-flows prints before the match. */
 export interface RuleStats {
+  /** As printed (`1629749.533s`); counters may be `?` when unknown. */
   duration?: string;
-  nPackets?: bigint;
-  nBytes?: bigint;
+  nPackets?: string;
+  nBytes?: string;
   idleTimeout?: number;
   hardTimeout?: number;
   idleAge?: number;
@@ -25,7 +26,7 @@ export interface Rule {
   /** Actions and OpenFlow 1.1+ instructions, in order (instructions are ofpacts too). */
   actions: Ofpact[];
   stats: RuleStats;
-  /** Whether the dump printed `cookie=`/`table=` (OVS omits them with some options). */
-  printed: { cookie: boolean; table: boolean; priorityDefault: boolean };
+  /** Table name when the dump was taken with `--names` and the table has one. */
+  tableName?: string;
   source: SourceRef;
 }

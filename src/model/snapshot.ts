@@ -65,6 +65,8 @@ export interface Snapshot {
   ovsVersion?: string;
   /** vsctl's leading UUID line. */
   uuid?: string;
+  /** Whether a dpif/show or dpctl/show dump gave datapath port numbers. */
+  hasDatapathPorts: boolean;
   /** Non-fatal notes for stderr (missing datapath map, lenient skips). */
   warnings: string[];
 }
@@ -74,5 +76,5 @@ export function newBridge(name: string): Bridge {
 }
 
 export function newSnapshot(): Snapshot {
-  return { bridges: new Map(), warnings: [] };
+  return { bridges: new Map(), hasDatapathPorts: false, warnings: [] };
 }

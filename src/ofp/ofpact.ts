@@ -144,4 +144,5 @@ export type Ofpact =
   | { type: 'goto_table'; tableId: number };
 
 export type OfpactType = Ofpact['type'];
-export type OfpactOf<T extends OfpactType> = Extract<Ofpact, { type: T }>;
+/** The member of the union with type T (also where one member covers several types). */
+export type OfpactOf<T extends OfpactType> = Ofpact extends infer A ? (A extends { type: infer U } ? (T extends U ? A : never) : never) : never;

@@ -1,0 +1,138 @@
+// Grammar for `ovs-ofctl dump-flows` output: header lines and one flow per
+// line, ` key=value, key=value, match actions=...`. The key/value structure is
+// parsed here; what each key means (stats, match fields, actions) is decided
+// by src/ingest/flows.ts from the field and action tables.
+import { createToken, CstParser, Lexer, type IToken } from 'chevrotain';
+import { lexLine, parseError, splitLines, startCharsExcept, type SourceLine } from './lines.js';
+
+const Actions = createToken({ name: 'Actions', pattern: /actions=.*/ });
+const Space = createToken({ name: 'Space', pattern: /[ \t]+/ });
+const Comma = createToken({ name: 'Comma', pattern: /,/ });
+const Equals = createToken({ name: 'Equals', pattern: /=/ });
+const Quoted = createToken({ name: 'Quoted', pattern: /"(?:[^"\\]|\\.)*"/ });
+const Word = createToken({ name: 'Word', pattern: /[^\s,="]+/, start_chars_hint: startCharsExcept(',="') });
+
+const ALL = [Actions, Space, Comma, Equals, Quoted, Word];
+const lexer = new Lexer(ALL, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+
+class FlowLineParser extends CstParser {
+  constructor() {
+    super(ALL, { nodeLocationTracking: 'none' });
+    this.performSelfAnalysis();
+  }
+
+  line = this.RULE('line', () => {
+    this.OPTION(() => this.CONSUME(Space));
+    this.MANY(() => {
+      this.SUBRULE(this.item);
+      this.OR([
+        { ALT: () => { this.CONSUME(Comma); this.OPTION2(() => this.CONSUME2(Space)); } },
+        { ALT: () => this.CONSUME3(Space) },
+      ]);
+    });
+    this.CONSUME(Actions);
+  });
+
+  item = this.RULE('item', () => {
+    this.CONSUME(Word);
+    this.OPTION(() => {
+      this.CONSUME(Equals);
+      this.AT_LEAST_ONE(() => this.OR([
+        { ALT: () => this.CONSUME2(Word) },
+        { ALT: () => this.CONSUME(Quoted) },
+        { ALT: () => this.CONSUME2(Equals) },
+      ]));
+    });
+  });
+}
+
+const parser = new FlowLineParser();
+
+/** One `key[=value]` of a flow line, with its 1-based column. */
+export interface FlowItem {
+  key: string;
+  value?: string;
+  column: number;
+}
+
+export interface FlowLine {
+  src: SourceLine;
+  items: FlowItem[];
+  /** The text after `actions=` and its 1-based column. */
+  actions: string;
+  actionsColumn: number;
+}
+
+export interface DumpFlowsResult {
+  /** `NXST_FLOW reply (xid=0x4):` / `OFPST_FLOW reply (OF1.3) (xid=0x2):` */
+  headers: SourceLine[];
+  /** OpenFlow version from the header, when it names one. */
+  ofVersion?: string;
+  flows: FlowLine[];
+}
+
+const HEADER = /^(?:NXST|OFPST)_FLOW reply(?: \((OF1\.\d)\))? \(xid=0x[0-9a-f]+\):(?: flags=\[more\])?$/;
+
+/** Tokens of one flow line, grouped into items, without building a CST. */
+function toFlowLine(src: SourceLine, tokens: IToken[]): FlowLine {
+  const items: FlowItem[] = [];
+  let cur: FlowItem | undefined;
+  let inValue = false;
+  let actions = '', actionsColumn = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === Actions) {
+      actions = t.image.slice('actions='.length);
+      actionsColumn = t.startOffset + 1 + 'actions='.length;
+    } else if (type === Space || type === Comma) {
+      cur = undefined;
+      inValue = false;
+    } else if (!cur) {
+      cur = { key: t.image, column: t.startOffset + 1 };
+      items.push(cur);
+    } else if (!inValue && type === Equals) {
+      inValue = true;
+      cur.value = '';
+    } else {
+      cur.value += t.image;
+    }
+  }
+  return { src, items, actions, actionsColumn };
+}
+
+export function parseFlowLine(src: SourceLine, file: string): FlowLine {
+  const tokens = lexLine(lexer, src, file);
+  parser.input = tokens;
+  parser.line();
+  if (parser.errors.length > 0) throw parseError(parser.errors, src, file, 'dump-flows', '"key=value" or "actions=..."');
+  return toFlowLine(src, tokens);
+}
+
+export function isFlowsHeader(text: string): boolean {
+  return HEADER.test(text.trim());
+}
+
+/**
+ * Parse a whole dump. `onError` (lenient mode) receives bad lines instead of
+ * the parse stopping at the first one.
+ */
+export function parseDumpFlows(text: string, file: string, onError?: (e: Error) => void): DumpFlowsResult {
+  const result: DumpFlowsResult = { headers: [], flows: [] };
+  for (const src of splitLines(text, file)) {
+    const trimmed = src.text.trim();
+    if (trimmed === '') continue;
+    const h = HEADER.exec(trimmed);
+    if (h) {
+      result.headers.push(src);
+      result.ofVersion ??= h[1];
+      continue;
+    }
+    try {
+      result.flows.push(parseFlowLine(src, file));
+    } catch (e) {
+      if (!onError) throw e;
+      onError(e as Error);
+    }
+  }
+  return result;
+}

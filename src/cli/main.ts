@@ -1,0 +1,116 @@
+// The `oftrace` command line. runCli() is the whole program with its output
+// captured, so tests and the oracle harness run it in-process.
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../model/errors.js';
+import { readDumpsDir, readBridgeFile, readPlainFile, type DumpText } from '../ingest/sources.js';
+import { loadSnapshot } from '../ingest/load.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { traceCommand } from './trace-command.js';
+import { showCommand, flowsCommand } from './show-commands.js';
+
+export interface CliResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  stdin?: string;
+}
+
+/** Where the dumps come from, as the options name them. */
+export interface SourceOptions {
+  dumps?: string;
+  vsctl?: string;
+  flows?: string[];
+  ports?: string[];
+  dpif?: string;
+  fdb?: string[];
+  groups?: string[];
+  lenient?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function loadFromOptions(o: SourceOptions, io: Io): Snapshot {
+  const dumps: DumpText[] = [];
+  if (o.dumps) dumps.push(...readDumpsDir(o.dumps));
+  if (o.vsctl) dumps.push(readPlainFile('vsctl', o.vsctl));
+  if (o.dpif) dumps.push(readPlainFile('dpif', o.dpif));
+  for (const [kind, specs] of [['flows', o.flows], ['ports', o.ports], ['fdb', o.fdb], ['groups', o.groups]] as const) {
+    for (const spec of specs ?? []) dumps.push(readBridgeFile(kind, spec));
+  }
+  // `-` means standard input; the CLI read it up front.
+  for (const d of dumps) if (d.file === '-' && io.stdin !== undefined) d.text = io.stdin;
+  if (dumps.length === 0) throw new InputError('no dumps given (use --dumps DIR or --flows BR=FILE ...)');
+  const snap = loadSnapshot(dumps, { lenient: o.lenient, warn: (m) => io.err(m + '\n') });
+  return snap;
+}
+
+function program(io: Io, setExit: (code: number) => void): Command {
+  const addSources = (c: Command) => c
+    .option('--dumps <dir>', 'folder of OVS command outputs named as sosreport names them (or a sosreport root)')
+    .option('--vsctl <file>', '`ovs-vsctl show` output')
+    .option('--flows <br=file>', '`ovs-ofctl dump-flows BR` output (repeatable; - is stdin)', collect)
+    .option('--ports <br=file>', '`ovs-ofctl show BR` or dump-ports-desc output (repeatable)', collect)
+    .option('--dpif <file>', '`ovs-appctl dpif/show` output')
+    .option('--fdb <br=file>', '`ovs-appctl fdb/show BR` output (repeatable)', collect)
+    .option('--groups <br=file>', '`ovs-ofctl -O OpenFlow13 dump-groups BR` output (repeatable)', collect)
+    .option('--lenient', 'skip unparsable dump lines with a warning instead of failing');
+
+  const cmd = addSources(new Command('oftrace'))
+    .description('Trace a packet through Open vSwitch flow tables offline, as `ovs-appctl ofproto/trace` does')
+    .argument('[bridge]', 'bridge to trace on')
+    .argument('[flow]', 'the packet, in ofproto/trace flow syntax')
+    .argument('[packet]', 'optional packet in hex')
+    .option('--ct-next <state>', 'ct_state for the next conntrack recirculation (repeatable)', collect)
+    .option('-g, --generate', 'accepted for ofproto/trace compatibility')
+    .addOption(new Option('--format <format>', 'output format').choices(['ovs', 'json']).default('ovs'))
+    .option('--json', 'same as --format json')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .action((bridge: string | undefined, flow: string | undefined, _packet: string | undefined, opts) => {
+      if (!bridge || !flow) {
+        io.err('oftrace: expected BRIDGE and FLOW (see oftrace --help)\n');
+        setExit(2);
+        return;
+      }
+      setExit(traceCommand(loadFromOptions(opts, io), bridge, flow, opts, io));
+    });
+  cmd.command('show')
+    .description('print the loaded topology: bridges, ports, datapath numbers, patch peers, flows per table')
+    .action(() => { setExit(showCommand(loadFromOptions(cmd.opts(), io), io)); });
+  cmd.command('flows')
+    .description('print a bridge\'s parsed flows back in ovs-ofctl syntax, or as JSON')
+    .argument('<bridge>')
+    .option('--table <n>', 'only this table', (v) => Number(v))
+    .option('--json', 'JSON output')
+    .action((bridge: string, o: { table?: number; json?: boolean }) => { setExit(flowsCommand(loadFromOptions(cmd.opts(), io), bridge, o, io)); });
+  return cmd;
+}
+
+/** ovs-appctl style: `-generate` is one dash; commander wants two. */
+function normalizeArgv(argv: string[]): string[] {
+  return argv.map((a) => (a === '-generate' ? '--generate' : a));
+}
+
+export async function runCli(argv: string[], stdin?: string): Promise<CliResult> {
+  let stdout = '', stderr = '', exitCode = 0;
+  const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin };
+  try {
+    await program(io, (c) => { exitCode = c; }).parseAsync(normalizeArgv(argv), { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      exitCode = e.exitCode === 0 ? 0 : 2;
+    } else if (e instanceof InputError) {
+      stderr += `oftrace: ${e.message}\n`;
+      exitCode = 1;
+    } else {
+      throw e;
+    }
+  }
+  return { stdout, stderr, exitCode };
+}

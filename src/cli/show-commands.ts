@@ -1,0 +1,53 @@
+// `oftrace show` and `oftrace flows BR`: what was loaded, in readable form.
+import { InputError } from '../model/errors.js';
+import { formatRule } from '../render/dump-flows.js';
+import { portNames } from '../ingest/load.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { formatMatch } from '../meta-flow/match.js';
+import { formatActions } from '../ofp/actions.js';
+import type { Io } from './main.js';
+
+export function showCommand(snap: Snapshot, io: Io): number {
+  const lines: string[] = [];
+  if (snap.ovsVersion) lines.push(`ovs_version: ${snap.ovsVersion}`);
+  for (const br of snap.bridges.values()) {
+    const nFlows = [...br.tables.values()].reduce((n, t) => n + t.length, 0);
+    lines.push(`bridge ${br.name}${br.failMode ? ` (fail_mode ${br.failMode})` : ''}: ${br.ports.length} ports, ${nFlows} flows, ${br.groups.size} groups, ${br.fdb.length} learned MACs`);
+    for (const p of br.ports) {
+      for (const i of p.interfaces) {
+        const facts = [
+          `ofport ${i.ofport === 65534 ? 'LOCAL' : i.ofport ?? '?'}`,
+          `datapath ${i.dpPort ?? (i.type === 'patch' ? 'none' : '?')}`,
+          i.type ? `type ${i.type}` : '',
+          i.options.peer ? `peer ${i.options.peer}` : '',
+          p.tag !== undefined ? `tag ${p.tag}` : '',
+          p.trunks?.length ? `trunks ${p.trunks.join(',')}` : '',
+          p.vlanMode ? `vlan_mode ${p.vlanMode}` : '',
+        ].filter(Boolean);
+        lines.push(`  port ${i.name}: ${facts.join(', ')}`);
+      }
+    }
+    const tables = [...br.tables.entries()].sort((a, b) => a[0] - b[0]);
+    if (tables.length) lines.push(`  flows per table: ${tables.map(([t, r]) => `${t}:${r.length}`).join(' ')}`);
+  }
+  io.out(lines.join('\n') + '\n');
+  return 0;
+}
+
+export function flowsCommand(snap: Snapshot, bridge: string, o: { table?: number; json?: boolean }, io: Io): number {
+  const br = snap.bridges.get(bridge);
+  if (!br) throw new InputError(`${bridge}: unknown bridge`);
+  const names = portNames(br);
+  const rules = [...br.tables.entries()].sort((a, b) => a[0] - b[0])
+    .filter(([t]) => o.table === undefined || t === o.table)
+    .flatMap(([, r]) => r);
+  if (o.json) {
+    io.out(JSON.stringify(rules.map((r) => ({
+      table: r.table, priority: r.priority, cookie: '0x' + r.cookie.toString(16),
+      match: formatMatch(r.match), actions: formatActions(r.actions, names), source: r.source,
+    })), null, 2) + '\n');
+  } else {
+    for (const r of rules) io.out(formatRule(r, names) + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,40 @@
+// `oftrace [options] BRIDGE FLOW`: the ofproto/trace clone.
+import { World } from '../xlate/world.js';
+import { parseTraceFlow } from '../trace/flow-parse.js';
+import { parseCtNext } from '../trace/ct-state.js';
+import { ofprotoTrace, formatTraceOvs } from '../trace/ofproto-trace.js';
+import { traceToJson } from '../render/json.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { Io } from './main.js';
+
+export interface TraceOptions {
+  ctNext?: string[];
+  format?: string;
+  json?: boolean;
+}
+
+/** Returns the exit code: 0 traced, 2 when OVS would have refused the request. */
+export function traceCommand(snap: Snapshot, bridgeName: string, flowText: string, opts: TraceOptions, io: Io): number {
+  const world = new World(snap);
+  const fail = (msg: string) => {
+    io.err(msg + '\n');
+    return 2;
+  };
+  const ctNext: number[] = [];
+  for (const s of opts.ctNext ?? []) {
+    const st = parseCtNext(s);
+    if (typeof st === 'string') return fail(st);
+    ctNext.push(st);
+  }
+  const bridge = world.bridges.get(bridgeName);
+  if (!bridge) return fail(`${bridgeName}: unknown bridge`);
+  const flow = parseTraceFlow(flowText, bridge.names);
+  if (typeof flow === 'string') return fail(`Bad openflow flow syntax: ${flow}`);
+  if (world.missingDatapathPorts) {
+    io.err('oftrace: warning: no datapath port numbers (ovs-appctl dpif/show); printing OpenFlow port numbers instead\n');
+  }
+  const result = ofprotoTrace({ world, bridge, flow, ctNext });
+  if (opts.json || opts.format === 'json') io.out(JSON.stringify(traceToJson(result, bridge), null, 2) + '\n');
+  else io.out(formatTraceOvs(result));
+  return 0;
+}

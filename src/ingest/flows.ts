@@ -1,0 +1,125 @@
+// From dump-flows lines to Rules: stats keys, then the match (via the field
+// table), then the actions (via the action table).
+import { parseDumpFlows, type FlowLine } from '../../grammar/dump-flows.js';
+import { fieldByName } from '../meta-flow/field.js';
+import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
+import { newMatch, OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
+import { M, allOnes, ETH_TYPE, IPPROTO } from '../meta-flow/flow.js';
+import { parseActions } from '../ofp/actions.js';
+import type { PortNames } from '../ofp/ports.js';
+import { InputError, quoteToken } from '../model/errors.js';
+import type { Rule, RuleStats } from '../model/rule.js';
+
+/** ofp_protocols: shorthand keys that set dl_type and maybe nw_proto. */
+const PROTOCOLS: ReadonlyMap<string, [bigint, bigint?]> = new Map([
+  ['ip', [ETH_TYPE.IP]], ['ipv6', [ETH_TYPE.IPV6]],
+  ['icmp', [ETH_TYPE.IP, IPPROTO.ICMP]], ['icmp6', [ETH_TYPE.IPV6, IPPROTO.ICMPV6]],
+  ['tcp', [ETH_TYPE.IP, IPPROTO.TCP]], ['tcp6', [ETH_TYPE.IPV6, IPPROTO.TCP]],
+  ['udp', [ETH_TYPE.IP, IPPROTO.UDP]], ['udp6', [ETH_TYPE.IPV6, IPPROTO.UDP]],
+  ['sctp', [ETH_TYPE.IP, IPPROTO.SCTP]], ['sctp6', [ETH_TYPE.IPV6, IPPROTO.SCTP]],
+  ['arp', [ETH_TYPE.ARP]], ['rarp', [ETH_TYPE.RARP]],
+  ['mpls', [ETH_TYPE.MPLS]], ['mplsm', [ETH_TYPE.MPLS_MCAST]],
+]);
+
+export function protocolShorthand(key: string): [bigint, bigint?] | undefined {
+  return PROTOCOLS.get(key);
+}
+
+/** Set dl_type (and nw_proto) as a protocol keyword does. */
+export function setProtocol(match: Match, proto: [bigint, bigint?]): void {
+  match.flow[M.dl_type] = proto[0];
+  match.wc[M.dl_type] = allOnes(16);
+  if (proto[1] !== undefined) {
+    match.flow[M.nw_proto] = proto[1];
+    match.wc[M.nw_proto] = allOnes(8);
+  }
+}
+
+const FLAG_KEYS = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'allow_hidden_fields', 'no_readonly_table'];
+
+type StatSetter = (r: Rule, v: string) => boolean;
+const int = (v: string) => (/^\d+$/.test(v) ? Number(v) : undefined);
+const STATS: ReadonlyMap<string, StatSetter> = new Map<string, StatSetter>([
+  ['cookie', (r, v) => { if (!/^0x[0-9a-f]+$/i.test(v)) return false; r.cookie = BigInt(v); return true; }],
+  ['duration', (r, v) => { r.stats.duration = v; return /^\d+(\.\d+)?s$/.test(v); }],
+  ['n_packets', (r, v) => { r.stats.nPackets = v; return /^(\d+|\?)$/.test(v); }],
+  ['n_bytes', (r, v) => { r.stats.nBytes = v; return /^(\d+|\?)$/.test(v); }],
+  ['idle_timeout', (r, v) => (r.stats.idleTimeout = int(v)) !== undefined],
+  ['hard_timeout', (r, v) => (r.stats.hardTimeout = int(v)) !== undefined],
+  ['idle_age', (r, v) => (r.stats.idleAge = int(v)) !== undefined],
+  ['hard_age', (r, v) => (r.stats.hardAge = int(v)) !== undefined],
+  ['importance', (r, v) => (r.stats.importance = int(v)) !== undefined],
+  ['priority', (r, v) => int(v) !== undefined && (r.priority = int(v)!) <= 0xffff],
+]);
+
+export interface FlowsContext {
+  file: string;
+  ports?: PortNames;
+  /** Table names from `--names` dumps, name -> id (filled as seen). */
+  tableIds?: Map<string, number>;
+}
+
+function lineError(ctx: FlowsContext, line: FlowLine, column: number, msg: string): InputError {
+  return new InputError(msg, ctx.file, line.src.line, column);
+}
+
+/** Build a Rule from one parsed dump-flows line. */
+export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
+  const stats: RuleStats = { flags: [] };
+  const rule: Rule = {
+    table: 0, priority: OFP_DEFAULT_PRIORITY, cookie: 0n, match: newMatch(), actions: [], stats,
+    source: { file: ctx.file, line: line.src.line },
+  };
+  for (const item of line.items) {
+    const { key, value, column } = item;
+    if (value === undefined) {
+      const proto = PROTOCOLS.get(key);
+      if (proto) setProtocol(rule.match, proto);
+      else if (FLAG_KEYS.includes(key)) stats.flags.push(key);
+      else throw lineError(ctx, line, column, `unknown keyword ${quoteToken(key)}`);
+      continue;
+    }
+    if (key === 'table') {
+      const n = int(value);
+      if (n !== undefined && n < 255) rule.table = n;
+      else if (/^[A-Za-z_][\w-]*$/.test(value) || value.startsWith('"')) {
+        rule.tableName = value;
+        const id = ctx.tableIds?.get(value);
+        if (id === undefined) throw lineError(ctx, line, column, `unknown table name ${quoteToken(value)} (no table ids for --names dump)`);
+        rule.table = id;
+      } else throw lineError(ctx, line, column, `bad table id ${quoteToken(value)}`);
+      continue;
+    }
+    const stat = STATS.get(key);
+    if (stat) {
+      if (!stat(rule, value)) throw lineError(ctx, line, column, `bad value ${quoteToken(value)} for ${key}`);
+      continue;
+    }
+    const field = fieldByName(key);
+    if (!field) throw lineError(ctx, line, column, `unknown field ${quoteToken(key)}`);
+    const fv = parseFieldValue(field, value, ctx.ports);
+    if (typeof fv === 'string') throw lineError(ctx, line, column + key.length + 1, `bad value for ${key}: ${fv}`);
+    setMatchField(rule.match, field, fv);
+  }
+  rule.actions = parseActions(line.actions, { file: ctx.file, line: line.src.line, column: line.actionsColumn });
+  return rule;
+}
+
+export interface ParsedFlows {
+  rules: Rule[];
+  ofVersion?: string;
+}
+
+export function parseFlowsDump(text: string, ctx: FlowsContext, onError?: (e: Error) => void): ParsedFlows {
+  const dump = parseDumpFlows(text, ctx.file, onError);
+  const rules: Rule[] = [];
+  for (const line of dump.flows) {
+    try {
+      rules.push(ruleFromLine(line, ctx));
+    } catch (e) {
+      if (!onError || !(e instanceof InputError)) throw e;
+      onError(e);
+    }
+  }
+  return { rules, ofVersion: dump.ofVersion };
+}

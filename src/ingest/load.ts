@@ -1,0 +1,117 @@
+// Dump texts -> one Snapshot. Each dump kind contributes what it knows; ports
+// are joined by interface name (vsctl has types/peers/tags, ofctl show has
+// ofport numbers and MACs, dpif/show has datapath port numbers).
+import { parseVsctlShow } from '../../grammar/vsctl-show.js';
+import { parseOfctlShow } from '../../grammar/ofctl-show.js';
+import { parseDpifShow, parseDpctlShow } from '../../grammar/dpif-show.js';
+import { parseFdbShow } from '../../grammar/fdb-show.js';
+import { parseDumpGroups } from '../../grammar/dump-groups.js';
+import { parseFlowsDump } from './flows.js';
+import { PortNames } from '../ofp/ports.js';
+import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
+import type { DumpText } from './sources.js';
+
+export interface LoadOptions {
+  /** Skip bad lines with one warning each instead of failing. */
+  lenient?: boolean;
+  warn?: (msg: string) => void;
+}
+
+function bridgeOf(snap: Snapshot, name: string): Bridge {
+  let br = snap.bridges.get(name);
+  if (!br) {
+    br = newBridge(name);
+    snap.bridges.set(name, br);
+  }
+  return br;
+}
+
+/** The interface named `name` on `br`, created as a one-interface port if vsctl didn't list it. */
+function ifaceOf(br: Bridge, name: string): Interface {
+  for (const p of br.ports) for (const i of p.interfaces) if (i.name === name) return i;
+  const iface: Interface = { name, type: '', options: Object.create(null) };
+  br.ports.push({ name, interfaces: [iface], other: Object.create(null) });
+  return iface;
+}
+
+export function portNames(br: Bridge): PortNames {
+  const entries: [number, string][] = [];
+  for (const p of br.ports) for (const i of p.interfaces) if (i.ofport !== undefined) entries.push([i.ofport, i.name]);
+  return new PortNames(entries);
+}
+
+/** OF1.0 dumps print actions the way ovs-ofctl's default protocol stored them; prefer them. */
+function flowsPreference(d: DumpText): number {
+  return d.ofVersion === undefined ? 0 : 1;
+}
+
+export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapshot {
+  const snap = newSnapshot();
+  const warn = opts.warn ?? ((m: string) => snap.warnings.push(m));
+  const onError = opts.lenient ? (e: Error) => warn(`warning: skipped: ${e.message}`) : undefined;
+  const byKind = (k: DumpText['kind']) => dumps.filter((d) => d.kind === k);
+
+  for (const d of byKind('vsctl')) {
+    const show = parseVsctlShow(d.text, d.file);
+    snap.uuid = show.uuid;
+    snap.ovsVersion = show.ovsVersion;
+    for (const b of show.bridges) {
+      const br = bridgeOf(snap, b.name);
+      br.failMode = b.failMode;
+      br.datapathType = b.datapathType;
+      br.ports = b.ports;
+    }
+  }
+  for (const d of byKind('ports')) {
+    const show = parseOfctlShow(d.text, d.file);
+    const br = bridgeOf(snap, d.bridge!);
+    br.dpid ??= show.dpid;
+    for (const p of show.ports) {
+      const iface = ifaceOf(br, p.name);
+      iface.ofport = p.ofport;
+      iface.mac = p.mac;
+      iface.config = p.config;
+      iface.state = p.state;
+    }
+  }
+  for (const d of byKind('dpif')) {
+    for (const dp of parseDpifShow(d.text, d.file)) {
+      for (const [brName, ports] of dp.bridges) {
+        const br = bridgeOf(snap, brName);
+        br.datapath = dp.name;
+        for (const p of ports.values()) {
+          const iface = ifaceOf(br, p.name);
+          iface.ofport ??= p.ofport;
+          iface.dpPort = p.dpPort;
+        }
+      }
+    }
+  }
+  if (byKind('dpif').length === 0) {
+    // dpctl/show has datapath numbers by interface name, without bridges.
+    const byName = new Map<string, number>();
+    for (const d of byKind('dpctl')) for (const dp of parseDpctlShow(d.text, d.file)) for (const p of dp.ports.values()) byName.set(p.name, p.dpPort);
+    for (const br of snap.bridges.values()) for (const p of br.ports) for (const i of p.interfaces) i.dpPort ??= byName.get(i.name);
+  }
+  snap.hasDatapathPorts = byKind('dpif').length + byKind('dpctl').length > 0;
+  for (const d of byKind('fdb')) bridgeOf(snap, d.bridge!).fdb = parseFdbShow(d.text, d.file);
+
+  const flowDumps = byKind('flows').sort((a, b) => flowsPreference(a) - flowsPreference(b));
+  const loaded = new Set<string>();
+  for (const d of flowDumps) {
+    if (loaded.has(d.bridge!)) continue;
+    loaded.add(d.bridge!);
+    const br = bridgeOf(snap, d.bridge!);
+    const { rules } = parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError);
+    for (const r of rules) {
+      let t = br.tables.get(r.table);
+      if (!t) br.tables.set(r.table, (t = []));
+      t.push(r);
+    }
+  }
+  for (const d of byKind('groups')) {
+    const br = bridgeOf(snap, d.bridge!);
+    for (const g of parseDumpGroups(d.text, d.file)) br.groups.set(g.groupId, g);
+  }
+  return snap;
+}

@@ -1,0 +1,81 @@
+// Where dumps come from: a sosreport-style folder (`--dumps`) or explicit
+// files (`--flows BR=FILE`, ...), with `-` meaning standard input. This file
+// only finds and reads text; load.ts turns it into a Snapshot.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../model/errors.js';
+
+export type DumpKind = 'vsctl' | 'flows' | 'ports' | 'dpif' | 'dpctl' | 'fdb' | 'groups';
+
+export interface DumpText {
+  kind: DumpKind;
+  /** Bridge the dump belongs to (per-bridge kinds only). */
+  bridge?: string;
+  /** OpenFlow version named in the command (`-O OpenFlow13`), if any. */
+  ofVersion?: string;
+  file: string;
+  text: string;
+}
+
+/** sosreport file names (`ovs-ofctl_-O_OpenFlow13_dump-flows_br-int`) -> kind. */
+const SOS_NAMES: [RegExp, DumpKind][] = [
+  [/^ovs-vsctl(?:_-t_\d+)?_show$/, 'vsctl'],
+  [/^ovs-ofctl(?:_-O_(OpenFlow1\d))?(?:_--names|_--no-names)?_dump-flows_(.+)$/, 'flows'],
+  [/^ovs-ofctl(?:_-O_(OpenFlow1\d))?_(?:show|dump-ports-desc)_(.+)$/, 'ports'],
+  [/^ovs-appctl_dpif\.show$/, 'dpif'],
+  [/^ovs-appctl_dpctl\.show(?:_-s)?(?:_.+)?$/, 'dpctl'],
+  [/^ovs-appctl_fdb\.show_(.+)$/, 'fdb'],
+  [/^ovs-ofctl(?:_-O_(OpenFlow1\d))?_dump-groups_(.+)$/, 'groups'],
+];
+
+export function classifyDumpName(name: string): Omit<DumpText, 'file' | 'text'> | undefined {
+  for (const [re, kind] of SOS_NAMES) {
+    const m = re.exec(name);
+    if (!m) continue;
+    const groups = m.slice(1);
+    const bridge = groups.length > 0 ? groups[groups.length - 1] : undefined;
+    const ofVersion = groups.length > 1 ? groups[0] : undefined;
+    // fdb's single group is the bridge.
+    return { kind, bridge, ofVersion };
+  }
+  return undefined;
+}
+
+function readText(file: string): string {
+  try {
+    if (file === '-') return readFileSync(0, 'utf8');
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(err.code === 'ENOENT' ? 'no such file' : `cannot read (${err.code ?? err.message})`, file);
+  }
+}
+
+/** All recognised dumps in a `--dumps` folder or sosreport root. */
+export function readDumpsDir(dir: string): DumpText[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('not a folder', dir);
+  const sos = join(dir, 'sos_commands', 'openvswitch');
+  const root = existsSync(sos) ? sos : dir;
+  const out: DumpText[] = [];
+  for (const name of readdirSync(root).sort()) {
+    const what = classifyDumpName(name);
+    if (!what) continue;
+    const file = join(root, name);
+    if (!statSync(file).isFile()) continue;
+    out.push({ ...what, file, text: readText(file) });
+  }
+  if (out.length === 0) throw new InputError('no OVS dumps found (expected sosreport names such as ovs-ofctl_dump-flows_br-int)', dir);
+  return out;
+}
+
+/** `BR=FILE` option values. */
+export function readBridgeFile(kind: DumpKind, spec: string): DumpText {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new InputError(`expected BRIDGE=FILE, got "${spec}"`, `--${kind}`);
+  const file = spec.slice(eq + 1);
+  return { kind, bridge: spec.slice(0, eq), file, text: readText(file) };
+}
+
+export function readPlainFile(kind: DumpKind, file: string): DumpText {
+  return { kind, file, text: readText(file) };
+}

@@ -1,0 +1,123 @@
+// Field values from text (OVS's mf_parse / mf_parse_value), and setting them
+// into a match or a flow with OVS's per-field side effects (dl_vlan sets CFI).
+import { fieldByName, setFieldValue, unwildcardField, type Field } from './field.js';
+import { allOnes, VLAN_CFI } from './flow.js';
+import { parseMac, parseIpv4, parseIpv6, parseInteger, prefixMask } from './values.js';
+import { CT_STATE_NAMES } from './match.js';
+import { parsePort, type PortNames } from '../ofp/ports.js';
+import type { Match } from './match.js';
+
+export interface FieldValue {
+  value: bigint;
+  mask: bigint;
+}
+
+const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns'];
+const TUN_FLAG_NAMES = ['df', 'csum', 'key', 'oam'];
+
+const FRAGS: Record<string, [bigint, bigint]> = Object.assign(Object.create(null), {
+  no: [0n, 3n], first: [1n, 3n], later: [3n, 3n], yes: [1n, 1n], not_later: [0n, 2n],
+});
+
+/** parse_mf_flags: `+trk-new`, `trk|new`, or a number with optional mask. */
+function parseFlags(s: string, names: string[], allMask: bigint, what: string): FieldValue | string {
+  const numeric = /^([^/]+)(?:\/(.+))?$/.exec(s);
+  if (numeric && parseInteger(numeric[1]) !== undefined) {
+    const value = parseInteger(numeric[1])!;
+    const mask = numeric[2] === undefined ? allMask : parseInteger(numeric[2]);
+    if (mask === undefined) return `${s}: invalid ${what} flags`;
+    return { value, mask };
+  }
+  let value = 0n, mask = 0n;
+  if (/^[+-]/.test(s)) {
+    for (const m of s.matchAll(/([+-])([a-z0-9[\]]+)/g)) {
+      const i = names.indexOf(m[2]);
+      if (i < 0) return `${m[2]}: unknown ${what} flag(s)`;
+      const bit = 1n << BigInt(i);
+      if (mask & bit) return `${m[2]}: Each ${what} flag can only be specified once`;
+      mask |= bit;
+      if (m[1] === '+') value |= bit;
+    }
+    return { value, mask };
+  }
+  for (const name of s.split('|')) {
+    const i = names.indexOf(name);
+    if (i < 0) return `${name}: unknown ${what} flag(s)`;
+    value |= 1n << BigInt(i);
+  }
+  return { value, mask: allMask };
+}
+
+function parseScalar(f: Field, s: string, ports?: PortNames): bigint | string {
+  switch (f.format) {
+    case 'Ethernet': return parseMac(s) ?? `${s}: invalid Ethernet address`;
+    case 'IPv4': return parseIpv4(s) ?? `${s}: could not convert to IP address`;
+    case 'IPv6': return parseIpv6(s) ?? `${s}: could not convert to IPv6 address`;
+    case 'OpenFlow 1.0 port':
+    case 'OpenFlow 1.1+ port': {
+      const p = parsePort(s, ports);
+      return p === undefined ? `${s}: port value out of range for ${f.name}` : BigInt(p);
+    }
+    default: {
+      const v = parseInteger(s);
+      if (v === undefined) return `${s}: could not convert to integer`;
+      return v;
+    }
+  }
+}
+
+/** mf_parse: `value[/mask]` in the field's own syntax. */
+export function parseFieldValue(f: Field, s: string, ports?: PortNames): FieldValue | string {
+  const full = allOnes(f.bits);
+  switch (f.format) {
+    case 'ct state': return parseFlags(s, CT_STATE_NAMES, 0xffn, 'connection tracking');
+    case 'TCP flags': return parseFlags(s, TCP_FLAG_NAMES, 0xfffn, 'TCP');
+    case 'tunnel flags': return parseFlags(s, TUN_FLAG_NAMES, 0x1n, 'tunnel');
+    case 'frag': {
+      const fr = FRAGS[s];
+      return fr ? { value: fr[0], mask: fr[1] } : `${s}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_first")`;
+    }
+    case 'packet type': {
+      const m = /^\(\s*([^,]+)\s*,\s*([^)]+)\s*\)$/.exec(s);
+      const ns = m && parseInteger(m[1]), type = m && parseInteger(m[2]);
+      if (ns == null || type == null) return `${s}: invalid packet_type`;
+      return { value: (ns << 16n) | type, mask: full };
+    }
+  }
+  const slash = s.indexOf('/');
+  const valueText = slash < 0 ? s : s.slice(0, slash);
+  const value = parseScalar(f, valueText, ports);
+  if (typeof value === 'string') return value;
+  if (slash < 0) {
+    if (value > full) return `${s}: value too large for ${f.bits}-bit field ${f.name}`;
+    return { value, mask: full };
+  }
+  if (!f.maskable) return `${f.name}: field may not be masked`;
+  const maskText = s.slice(slash + 1);
+  let mask: bigint | string;
+  if ((f.format === 'IPv4' || f.format === 'IPv6') && /^\d+$/.test(maskText)) {
+    const len = Number(maskText);
+    if (len > f.bits) return `${s}: network prefix bits not between 0 and ${f.bits}`;
+    mask = prefixMask(len, f.bits);
+  } else {
+    mask = parseScalar(f, maskText, ports);
+  }
+  if (typeof mask === 'string') return mask;
+  return { value: value & mask, mask };
+}
+
+/** mf_set / match_set_*: put a parsed value into a match. */
+export function setMatchField(match: Match, f: Field, fv: FieldValue): void {
+  let { value, mask } = fv;
+  // Matching on a VLAN VID or PCP implies "a VLAN header is present" (CFI).
+  if (f.id === 'MFF_DL_VLAN' || f.id === 'MFF_DL_VLAN_PCP' || f.id === 'MFF_VLAN_PCP') {
+    const tci = fieldByName('vlan_tci')!;
+    const shift = f.id === 'MFF_DL_VLAN' ? 0n : 13n;
+    const bits = f.id === 'MFF_DL_VLAN' ? 0xfffn : 0x7n;
+    setFieldValue(match.flow, tci, ((value & bits) << shift) | VLAN_CFI, ((mask & bits) << shift) | VLAN_CFI);
+    unwildcardField(match.wc, tci, ((mask & bits) << shift) | VLAN_CFI);
+    return;
+  }
+  setFieldValue(match.flow, f, value & mask, mask);
+  unwildcardField(match.wc, f, mask);
+}

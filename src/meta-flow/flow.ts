@@ -1,0 +1,83 @@
+// The packet headers and metadata OVS's translation works on: the members of
+// `struct flow`, in struct order (the order matters for staged lookup and for
+// how megaflows are printed). A Flow is a plain array of bigints indexed by
+// member; a mask (flow_wildcards) is a Flow of the same shape.
+
+export interface MemberDef {
+  name: string;
+  bits: number;
+}
+
+const MEMBER_LIST: MemberDef[] = [
+  // Metadata
+  { name: 'tun_ip_dst', bits: 32 }, { name: 'tun_ipv6_dst', bits: 128 },
+  { name: 'tun_ip_src', bits: 32 }, { name: 'tun_ipv6_src', bits: 128 },
+  { name: 'tun_id', bits: 64 }, { name: 'tun_flags', bits: 16 },
+  { name: 'tun_tos', bits: 8 }, { name: 'tun_ttl', bits: 8 },
+  { name: 'tun_tp_src', bits: 16 }, { name: 'tun_tp_dst', bits: 16 },
+  { name: 'tun_gbp_id', bits: 16 }, { name: 'tun_gbp_flags', bits: 8 },
+  { name: 'tun_erspan_ver', bits: 8 }, { name: 'tun_erspan_idx', bits: 32 },
+  { name: 'tun_erspan_dir', bits: 8 }, { name: 'tun_erspan_hwid', bits: 8 },
+  { name: 'tun_gtpu_flags', bits: 8 }, { name: 'tun_gtpu_msgtype', bits: 8 },
+  ...Array.from({ length: 64 }, (_, i) => ({ name: `tun_metadata${i}`, bits: 992 })),
+  { name: 'metadata', bits: 64 },
+  ...Array.from({ length: 16 }, (_, i) => ({ name: `reg${i}`, bits: 32 })),
+  { name: 'skb_priority', bits: 32 }, { name: 'pkt_mark', bits: 32 },
+  { name: 'dp_hash', bits: 32 }, { name: 'in_port', bits: 32 },
+  { name: 'recirc_id', bits: 32 }, { name: 'ct_state', bits: 8 },
+  { name: 'ct_nw_proto', bits: 8 }, { name: 'ct_zone', bits: 16 },
+  { name: 'ct_mark', bits: 32 }, { name: 'packet_type', bits: 32 },
+  { name: 'ct_label', bits: 128 }, { name: 'conj_id', bits: 32 },
+  { name: 'actset_output', bits: 32 },
+  // L2
+  { name: 'dl_dst', bits: 48 }, { name: 'dl_src', bits: 48 }, { name: 'dl_type', bits: 16 },
+  { name: 'vlan_tci0', bits: 16 }, { name: 'vlan_tci1', bits: 16 },
+  { name: 'mpls_lse0', bits: 32 }, { name: 'mpls_lse1', bits: 32 }, { name: 'mpls_lse2', bits: 32 },
+  // L3
+  { name: 'nw_src', bits: 32 }, { name: 'nw_dst', bits: 32 },
+  { name: 'ct_nw_src', bits: 32 }, { name: 'ct_nw_dst', bits: 32 },
+  { name: 'ipv6_src', bits: 128 }, { name: 'ipv6_dst', bits: 128 },
+  { name: 'ct_ipv6_src', bits: 128 }, { name: 'ct_ipv6_dst', bits: 128 },
+  { name: 'ipv6_label', bits: 32 }, { name: 'nw_frag', bits: 8 },
+  { name: 'nw_tos', bits: 8 }, { name: 'nw_ttl', bits: 8 }, { name: 'nw_proto', bits: 8 },
+  // L4
+  { name: 'nd_target', bits: 128 }, { name: 'arp_sha', bits: 48 }, { name: 'arp_tha', bits: 48 },
+  { name: 'tcp_flags', bits: 16 },
+  { name: 'nsh_flags', bits: 8 }, { name: 'nsh_ttl', bits: 8 }, { name: 'nsh_mdtype', bits: 8 },
+  { name: 'nsh_np', bits: 8 }, { name: 'nsh_spi', bits: 24 }, { name: 'nsh_si', bits: 8 },
+  { name: 'nsh_c1', bits: 32 }, { name: 'nsh_c2', bits: 32 }, { name: 'nsh_c3', bits: 32 }, { name: 'nsh_c4', bits: 32 },
+  { name: 'tp_src', bits: 16 }, { name: 'tp_dst', bits: 16 },
+  { name: 'ct_tp_src', bits: 16 }, { name: 'ct_tp_dst', bits: 16 },
+  { name: 'igmp_group_ip4', bits: 32 },
+];
+
+export const MEMBERS: readonly MemberDef[] = MEMBER_LIST;
+export const N_MEMBERS = MEMBER_LIST.length;
+
+/** Member index by name: `M.dl_src`. */
+export const M: Readonly<Record<string, number>> = Object.freeze(
+  Object.assign(Object.create(null), Object.fromEntries(MEMBER_LIST.map((m, i) => [m.name, i]))),
+);
+
+export type Flow = bigint[];
+
+export function newFlow(): Flow {
+  return new Array<bigint>(N_MEMBERS).fill(0n);
+}
+
+export function copyFlow(f: Flow): Flow {
+  return f.slice();
+}
+
+export function allOnes(bits: number): bigint {
+  return (1n << BigInt(bits)) - 1n;
+}
+
+/** Ethernet types and IP protocols the formatting and prerequisites need. */
+export const ETH_TYPE = { IP: 0x0800n, ARP: 0x0806n, RARP: 0x8035n, IPV6: 0x86ddn, MPLS: 0x8847n, MPLS_MCAST: 0x8848n, NSH: 0x894fn, VLAN: 0x8100n, VLAN_8021AD: 0x88a8n } as const;
+export const IPPROTO = { ICMP: 1n, IGMP: 2n, TCP: 6n, UDP: 17n, ICMPV6: 58n, SCTP: 132n } as const;
+export const VLAN_CFI = 0x1000n;
+export const VLAN_VID_MASK = 0x0fffn;
+export const VLAN_PCP_MASK = 0xe000n;
+export const FLOW_NW_FRAG_ANY = 1n;
+export const FLOW_NW_FRAG_LATER = 2n;

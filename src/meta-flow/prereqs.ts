@@ -1,0 +1,48 @@
+// Field prerequisites (mf_are_prereqs_ok), by the field table's
+// "Prerequisites:" text. With a wildcards flow, the fields a check reads are
+// un-wildcarded, as OVS does when translating set_field.
+import type { Field } from './field.js';
+import { M, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, type Flow } from './flow.js';
+
+type Check = (f: Flow, wc?: Flow) => boolean;
+
+const isIp = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
+const proto = (dlTypes: bigint[], p: bigint, noLater = false): Check => (f, wc) => {
+  if (!dlTypes.includes(f[M.dl_type])) return false;
+  if (wc) wc[M.nw_proto] = 0xffn;
+  return f[M.nw_proto] === p && !(noLater && f[M.nw_frag] & FLOW_NW_FRAG_LATER);
+};
+const IP_ANY = [ETH_TYPE.IP, ETH_TYPE.IPV6];
+const nd = (...types: bigint[]): Check => (f, wc) => {
+  if (!proto([ETH_TYPE.IPV6], IPPROTO.ICMPV6)(f, wc)) return false;
+  if (wc) { wc[M.tp_src] = 0xffffn; wc[M.tp_dst] = 0xffffn; }
+  return types.includes(f[M.tp_src]) && f[M.tp_dst] === 0n;
+};
+
+const PREREQS: Record<string, Check> = {
+  none: () => true,
+  Ethernet: (f) => f[M.packet_type] === 0n,
+  ARP: (f) => f[M.dl_type] === ETH_TYPE.ARP || f[M.dl_type] === ETH_TYPE.RARP,
+  IPv4: (f) => f[M.dl_type] === ETH_TYPE.IP,
+  IPv6: (f) => f[M.dl_type] === ETH_TYPE.IPV6,
+  'IPv4/IPv6': isIp,
+  'VLAN VID': (f, wc) => {
+    if (wc) wc[M.vlan_tci0] |= VLAN_CFI;
+    return (f[M.vlan_tci0] & VLAN_CFI) !== 0n;
+  },
+  MPLS: (f) => f[M.dl_type] === ETH_TYPE.MPLS || f[M.dl_type] === ETH_TYPE.MPLS_MCAST,
+  TCP: proto(IP_ANY, IPPROTO.TCP, true),
+  UDP: proto(IP_ANY, IPPROTO.UDP, true),
+  SCTP: proto(IP_ANY, IPPROTO.SCTP, true),
+  ICMPv4: proto([ETH_TYPE.IP], IPPROTO.ICMP),
+  ICMPv6: proto([ETH_TYPE.IPV6], IPPROTO.ICMPV6),
+  ND: nd(135n, 136n),
+  'ND solicit': nd(135n),
+  'ND advert': nd(136n),
+  CT: (f) => (f[M.ct_state] & 0x20n) !== 0n,
+  NSH: (f) => f[M.dl_type] === ETH_TYPE.NSH,
+};
+
+export function prereqsOk(field: Field, flow: Flow, wc?: Flow): boolean {
+  return (PREREQS[field.prereq] ?? (() => true))(flow, wc);
+}

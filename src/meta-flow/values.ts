@@ -1,0 +1,107 @@
+// Text forms of header values, as OVS parses and prints them.
+import { allOnes } from './flow.js';
+
+export function formatMac(v: bigint): string {
+  const hex = v.toString(16).padStart(12, '0');
+  return hex.match(/../g)!.join(':');
+}
+
+export function parseMac(s: string): bigint | undefined {
+  if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(s)) return undefined;
+  return s.split(':').reduce((acc, b) => (acc << 8n) | BigInt(parseInt(b, 16)), 0n);
+}
+
+export function formatIpv4(v: bigint): string {
+  const n = Number(v);
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function parseIpv4(s: string): bigint | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return BigInt(((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3]);
+}
+
+/** The prefix length of a CIDR mask, or -1 when the mask is not a prefix. */
+export function cidrBits(mask: bigint, width: number): number {
+  const inv = allOnes(width) ^ mask;
+  if ((inv & (inv + 1n)) !== 0n) return -1;
+  return width - inv.toString(2).replace(/^0+/, '').length * (inv === 0n ? 0 : 1);
+}
+
+export function prefixMask(len: number, width: number): bigint {
+  return len === 0 ? 0n : (allOnes(len) << BigInt(width - len));
+}
+
+export function formatIpv6(v: bigint): string {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  // IPv4-mapped addresses print in dotted form, like inet_ntop.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return '::ffff:' + formatIpv4(v & 0xffffffffn);
+  }
+  // Longest run of zero groups (length >= 2) collapses to "::", like inet_ntop.
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestLen < 2) return hex.join(':');
+  return hex.slice(0, best).join(':') + '::' + hex.slice(best + bestLen).join(':');
+}
+
+export function parseIpv6(s: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return undefined;
+  let head = s, tail = '';
+  const dbl = s.indexOf('::');
+  if (dbl >= 0) {
+    head = s.slice(0, dbl);
+    tail = s.slice(dbl + 2);
+    if (tail.includes('::')) return undefined;
+  }
+  const toGroups = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const out: number[] = [];
+    const pieces = part.split(':');
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      if (i === pieces.length - 1 && p.includes('.')) {
+        const v4 = parseIpv4(p);
+        if (v4 === undefined) return undefined;
+        out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) {
+        out.push(parseInt(p, 16));
+      } else return undefined;
+    }
+    return out;
+  };
+  const h = toGroups(head), t = toGroups(tail);
+  if (!h || !t) return undefined;
+  let groups: number[];
+  if (dbl >= 0) {
+    if (h.length + t.length > 7) return undefined;
+    groups = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+  } else {
+    if (h.length !== 8) return undefined;
+    groups = h;
+  }
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+}
+
+/** ds_put_hex: the value's bytes in hex without leading zero bytes ("0" for zero). */
+export function formatHex(v: bigint): string {
+  return v === 0n ? '0' : '0x' + v.toString(16);
+}
+
+/** strtoull-style integer: decimal, 0x hex, or leading-0 octal as OVS accepts. */
+export function parseInteger(s: string): bigint | undefined {
+  if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(s);
+  if (/^[0-9]+$/.test(s)) return BigInt(s);
+  return undefined;
+}

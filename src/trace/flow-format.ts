@@ -1,0 +1,77 @@
+// The `Flow:` / `Final flow:` text (flow_format): the packet as a match whose
+// mask is "every field the packet has", minus zero-valued metadata.
+import { M, newFlow, allOnes, MEMBERS, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { formatMatch } from '../meta-flow/match.js';
+import type { PortNames } from '../ofp/ports.js';
+
+const full = (wc: Flow, name: string) => { wc[M[name]] = allOnes(MEMBERS[M[name]].bits); };
+
+function isNd(f: Flow): boolean {
+  return f[M.dl_type] === ETH_TYPE.IPV6 && f[M.nw_proto] === IPPROTO.ICMPV6 &&
+    (f[M.tp_src] === 135n || f[M.tp_src] === 136n) && f[M.tp_dst] === 0n;
+}
+
+/** flow_wildcards_init_for_packet: the fields this packet actually has. */
+export function wildcardsForPacket(f: Flow): Flow {
+  const wc = newFlow();
+  if (f[M.tun_ip_dst] || f[M.tun_ipv6_dst]) {
+    if (f[M.tun_flags] & 4n) full(wc, 'tun_id');
+    for (const n of ['tun_ip_src', 'tun_ip_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_flags', 'tun_tos', 'tun_ttl', 'tun_tp_src', 'tun_tp_dst',
+      'tun_gbp_id', 'tun_gbp_flags', 'tun_erspan_ver', 'tun_erspan_idx', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']) full(wc, n);
+  } else if (f[M.tun_id]) full(wc, 'tun_id');
+  for (const n of ['skb_priority', 'pkt_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'recirc_id', 'dp_hash', 'in_port', 'packet_type']) full(wc, n);
+  let dlType = f[M.dl_type];
+  if (f[M.packet_type] === 0n) {
+    full(wc, 'dl_dst'); full(wc, 'dl_src'); full(wc, 'dl_type');
+    full(wc, 'vlan_tci0');
+    if (f[M.vlan_tci0] !== 0n) full(wc, 'vlan_tci1');
+  } else dlType = f[M.packet_type] & 0xffffn;
+
+  if (dlType === ETH_TYPE.IP) {
+    for (const n of ['nw_src', 'nw_dst', 'ct_nw_src', 'ct_nw_dst']) full(wc, n);
+  } else if (dlType === ETH_TYPE.IPV6) {
+    for (const n of ['ipv6_src', 'ipv6_dst', 'ipv6_label']) full(wc, n);
+    if (isNd(f)) for (const n of ['arp_sha', 'arp_tha', 'nd_target']) full(wc, n);
+    else for (const n of ['ct_ipv6_src', 'ct_ipv6_dst']) full(wc, n);
+  } else if (dlType === ETH_TYPE.ARP || dlType === ETH_TYPE.RARP) {
+    for (const n of ['nw_src', 'nw_dst', 'nw_proto', 'arp_sha', 'arp_tha']) full(wc, n);
+    return wc;
+  } else if (dlType === ETH_TYPE.MPLS || dlType === ETH_TYPE.MPLS_MCAST) {
+    for (let i = 0; i < 3; i++) {
+      full(wc, `mpls_lse${i}`);
+      if (f[M.mpls_lse0 + i] & 0x100n) break;
+    }
+    return wc;
+  } else if (dlType === ETH_TYPE.NSH) {
+    for (const n of ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4']) full(wc, n);
+  } else {
+    return wc;
+  }
+  wc[M.nw_frag] = 3n;
+  for (const n of ['nw_tos', 'nw_ttl', 'nw_proto', 'ct_nw_proto', 'ct_tp_src', 'ct_tp_dst']) full(wc, n);
+  const p = f[M.nw_proto];
+  if (!(f[M.nw_frag] & FLOW_NW_FRAG_LATER) && ([IPPROTO.ICMP, IPPROTO.ICMPV6, IPPROTO.TCP, IPPROTO.UDP, IPPROTO.SCTP, IPPROTO.IGMP] as bigint[]).includes(p)) {
+    full(wc, 'tp_src'); full(wc, 'tp_dst');
+    if (p === IPPROTO.TCP) full(wc, 'tcp_flags');
+    else if (p === IPPROTO.IGMP) full(wc, 'igmp_group_ip4');
+  }
+  return wc;
+}
+
+/** is_ct_valid for a packet: some state bit implies a conntrack entry. */
+function ctValid(f: Flow): boolean {
+  return (f[M.ct_state] & 0xcfn) !== 0n;
+}
+
+export function formatFlow(f: Flow, ports?: PortNames): string {
+  const wc = wildcardsForPacket(f);
+  for (let i = 0; i < 16; i++) wc[M.reg0 + i] = f[M.reg0 + i] ? allOnes(32) : 0n;
+  wc[M.metadata] = f[M.metadata] ? allOnes(64) : 0n;
+  for (const n of ['in_port', 'skb_priority', 'pkt_mark', 'recirc_id', 'dp_hash', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label']) {
+    if (!f[M[n]]) wc[M[n]] = 0n;
+  }
+  if (!ctValid(f) || !f[M.ct_nw_proto]) {
+    for (const n of ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst']) wc[M[n]] = 0n;
+  }
+  return formatMatch({ flow: f, wc });
+}

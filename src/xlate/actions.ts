@@ -1,0 +1,267 @@
+// What each OpenFlow action does to the packet, the megaflow mask and the
+// datapath actions: one handler per ofpact type (do_xlate_actions' switch).
+// A handler returning true stops the current action list, as OVS's `return`.
+import { fieldById } from '../meta-flow/field.js';
+import { setFieldValue, unwildcardField, getFieldValue } from '../meta-flow/field.js';
+import { formatSubfield } from '../meta-flow/subfield.js';
+import { formatFieldValue } from '../ofp/field-value.js';
+import { M, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { prereqsOk } from '../meta-flow/prereqs.js';
+import { formatHex } from '../meta-flow/values.js';
+import { OFPP_IN_PORT } from '../ofp/ports.js';
+import type { Ofpact, OfpactOf, OfpactType } from '../ofp/ofpact.js';
+import type { Subfield } from '../meta-flow/subfield.js';
+import { xreport, type Ctx } from './context.js';
+import { xlateTableAction, doXlateActions, commitActions, putOdp, actionSetToList } from './xlate.js';
+import { xlateOutputAction, xlateController, OFPR } from './output.js';
+import { composeConntrack, composeCtClear } from './conntrack.js';
+import { subfieldValue, setSubfield, unwildcardSubfield } from './subfield-ops.js';
+import { formatActions } from '../ofp/actions.js';
+
+type Handler<T extends OfpactType> = (ctx: Ctx, a: OfpactOf<T>, last: boolean, groupBucket: boolean) => boolean | void;
+type AnyHandler = (ctx: Ctx, a: Ofpact, last: boolean, groupBucket: boolean) => boolean | void;
+
+const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
+const full = (wc: Flow, name: string, bits: number) => { wc[M[name]] = allOnes(bits); };
+
+/** xlate_report_subfield: `-> NXM_NX_REG0[] is now 0x5`. */
+function reportSubfield(ctx: Ctx, sf: Subfield): void {
+  let value: string;
+  if (sf.ofs === 0 && sf.nBits >= sf.field.bits) {
+    value = formatFieldValue(sf.field, getFieldValue(ctx.flow, sf.field), allOnes(sf.field.bits));
+  } else {
+    value = formatHex(subfieldValue(ctx.flow, sf));
+  }
+  xreport(ctx, 'detail', `${formatSubfield(sf)} is now ${value}`);
+}
+
+/** mf_set_mask_l3_prereqs: setting L3 fields makes the megaflow match the protocol. */
+const L3_FIELDS = new Set(['MFF_IPV4_SRC', 'MFF_IPV4_DST', 'MFF_IPV6_SRC', 'MFF_IPV6_DST', 'MFF_IPV6_LABEL', 'MFF_IP_DSCP', 'MFF_IP_ECN', 'MFF_IP_TTL']);
+const ARP_FIELDS = new Set(['MFF_ARP_OP', 'MFF_ARP_SHA', 'MFF_ARP_THA', 'MFF_ARP_SPA', 'MFF_ARP_TPA']);
+
+/** flow_count_vlan_headers */
+function vlanCount(f: Flow): number {
+  if (!(f[M.vlan_tci0] & VLAN_CFI)) return 0;
+  return f[M.vlan_tci1] & VLAN_CFI ? 2 : 1;
+}
+
+/** compose_dec_ttl: true stops the action list (TTL exception). */
+function decTtl(ctx: Ctx, ids: number[]): boolean {
+  const flow = ctx.flow;
+  if (!isIpAny(flow)) return false;
+  ctx.wc[M.nw_ttl] = 0xffn;
+  if (flow[M.nw_ttl] > 1n) {
+    flow[M.nw_ttl]--;
+    return false;
+  }
+  for (const id of ids) xlateController(ctx, 0xffff, OFPR.INVALID_TTL, id);
+  xreport(ctx, 'warn', `IPv${flow[M.dl_type] === ETH_TYPE.IP ? 4 : 6} decrement TTL exception`);
+  return true;
+}
+
+const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
+  output: (ctx, a, last, gb) => xlateOutputAction(ctx, a.port, a.maxLen, true, last, false, gb),
+  output_trunc: (ctx, a, last, gb) => xlateOutputAction(ctx, a.port, a.maxLen, true, last, true, gb),
+  output_reg: (ctx, a, last, gb) => {
+    const port = Number(subfieldValue(ctx.flow, a.src));
+    unwildcardSubfield(ctx.wc, a.src);
+    if (port <= 0xffff) xlateOutputAction(ctx, port, a.maxLen, true, last, false, gb);
+    else xreport(ctx, 'warn', `output port ${port} is out of range`);
+  },
+  controller: (ctx, a) => {
+    if (a.pause) {
+      ctx.freezing = true;
+      return;
+    }
+    xlateController(ctx, a.maxLen, reasonCode(a.reason), a.controllerId);
+  },
+  resubmit: (ctx, a, last) => {
+    const inPort = a.inPort === OFPP_IN_PORT ? Number(ctx.flow[M.in_port]) : a.inPort;
+    const table = a.tableId === 255 ? ctx.tableId : a.tableId;
+    xlateTableAction(ctx, inPort, table, false, false, a.withCtOrig, last);
+  },
+  goto_table: (ctx, a, last) => xlateTableAction(ctx, Number(ctx.flow[M.in_port]), a.tableId, true, true, false, last),
+  set_field: (ctx, a) => {
+    const f = a.field;
+    if (!prereqsOk(f, ctx.flow, ctx.wc)) {
+      xreport(ctx, 'warn', `unmet prerequisites for ${f.name}, set_field ignored`);
+      return;
+    }
+    if (isIpAny(ctx.flow) && L3_FIELDS.has(f.id)) full(ctx.wc, 'nw_proto', 8);
+    else if (ctx.flow[M.dl_type] === ETH_TYPE.ARP && ARP_FIELDS.has(f.id)) full(ctx.wc, 'nw_proto', 8);
+    unwildcardField(ctx.wc, f, a.mask);
+    setFieldValue(ctx.flow, f, a.value, a.mask);
+    // Setting a VLAN VID or PCP on an untagged packet tags it (flow_set_vlan_*).
+    if ((f.id === 'MFF_DL_VLAN' || f.id === 'MFF_DL_VLAN_PCP' || f.id === 'MFF_VLAN_PCP') && ctx.flow[M.vlan_tci0]) ctx.flow[M.vlan_tci0] |= VLAN_CFI;
+  },
+  reg_move: (ctx, a) => {
+    unwildcardSubfield(ctx.wc, a.src);
+    unwildcardSubfield(ctx.wc, a.dst);
+    setSubfield(ctx.flow, a.dst, subfieldValue(ctx.flow, a.src));
+    reportSubfield(ctx, a.dst);
+  },
+  set_eth_src: (ctx, a) => { full(ctx.wc, 'dl_src', 48); ctx.flow[M.dl_src] = a.mac; },
+  set_eth_dst: (ctx, a) => { full(ctx.wc, 'dl_dst', 48); ctx.flow[M.dl_dst] = a.mac; },
+  set_ipv4_src: (ctx, a) => {
+    if (ctx.flow[M.dl_type] !== ETH_TYPE.IP) return;
+    full(ctx.wc, 'nw_src', 32); full(ctx.wc, 'nw_proto', 8);
+    ctx.flow[M.nw_src] = a.ipv4;
+  },
+  set_ipv4_dst: (ctx, a) => {
+    if (ctx.flow[M.dl_type] !== ETH_TYPE.IP) return;
+    full(ctx.wc, 'nw_dst', 32); full(ctx.wc, 'nw_proto', 8);
+    ctx.flow[M.nw_dst] = a.ipv4;
+  },
+  set_ip_dscp: (ctx, a) => {
+    if (!isIpAny(ctx.flow)) return;
+    full(ctx.wc, 'nw_proto', 8);
+    ctx.wc[M.nw_tos] |= 0xfcn;
+    ctx.flow[M.nw_tos] = (ctx.flow[M.nw_tos] & 0x03n) | BigInt(a.dscp);
+  },
+  set_ip_ecn: (ctx, a) => {
+    if (!isIpAny(ctx.flow)) return;
+    full(ctx.wc, 'nw_proto', 8);
+    ctx.wc[M.nw_tos] |= 0x03n;
+    ctx.flow[M.nw_tos] = (ctx.flow[M.nw_tos] & 0xfcn) | BigInt(a.ecn);
+  },
+  set_ip_ttl: (ctx, a) => {
+    if (!isIpAny(ctx.flow)) return;
+    full(ctx.wc, 'nw_proto', 8);
+    ctx.wc[M.nw_ttl] = 0xffn;
+    ctx.flow[M.nw_ttl] = BigInt(a.ttl);
+  },
+  set_l4_src_port: (ctx, a) => {
+    if (!isIpAny(ctx.flow) || ctx.flow[M.nw_frag] & FLOW_NW_FRAG_LATER) return;
+    full(ctx.wc, 'nw_proto', 8); full(ctx.wc, 'tp_src', 16);
+    ctx.flow[M.tp_src] = BigInt(a.port);
+  },
+  set_l4_dst_port: (ctx, a) => {
+    if (!isIpAny(ctx.flow) || ctx.flow[M.nw_frag] & FLOW_NW_FRAG_LATER) return;
+    full(ctx.wc, 'nw_proto', 8); full(ctx.wc, 'tp_dst', 16);
+    ctx.flow[M.tp_dst] = BigInt(a.port);
+  },
+  set_vlan_vid: (ctx, a) => {
+    ctx.wc[M.vlan_tci0] |= VLAN_VID_MASK | VLAN_CFI;
+    if (ctx.flow[M.vlan_tci0] & VLAN_CFI || a.pushIfNeeded) {
+      ctx.flow[M.vlan_tci0] = (ctx.flow[M.vlan_tci0] & ~VLAN_VID_MASK) | BigInt(a.vid) | VLAN_CFI;
+    }
+  },
+  set_vlan_pcp: (ctx, a) => {
+    ctx.wc[M.vlan_tci0] |= VLAN_PCP_MASK | VLAN_CFI;
+    if (ctx.flow[M.vlan_tci0] & VLAN_CFI || a.pushIfNeeded) {
+      ctx.flow[M.vlan_tci0] = (ctx.flow[M.vlan_tci0] & ~VLAN_PCP_MASK) | (BigInt(a.pcp) << 13n) | VLAN_CFI;
+    }
+  },
+  strip_vlan: (ctx) => {
+    const n = vlanCount(ctx.flow);
+    if (n > 1) {
+      ctx.wc[M.vlan_tci1] = allOnes(16);
+      ctx.flow[M.vlan_tci0] = ctx.flow[M.vlan_tci1];
+    }
+    if (n > 0) ctx.flow[n > 1 ? M.vlan_tci1 : M.vlan_tci0] = 0n;
+  },
+  push_vlan: (ctx) => {
+    const n = vlanCount(ctx.flow);
+    if (n) ctx.wc[M.vlan_tci0] = allOnes(16);
+    if (n > 0) ctx.wc[M.vlan_tci1] = n > 1 ? allOnes(16) : ctx.wc[M.vlan_tci1];
+    ctx.flow[M.vlan_tci1] = ctx.flow[M.vlan_tci0];
+    ctx.flow[M.vlan_tci0] = VLAN_CFI;
+  },
+  dec_ttl: (ctx, a) => {
+    ctx.wc[M.nw_ttl] = 0xffn;
+    full(ctx.wc, 'nw_proto', 8);
+    return decTtl(ctx, a.controllerIds);
+  },
+  set_tunnel: (ctx, a) => { ctx.flow[M.tun_id] = a.tunId; },
+  set_queue: (ctx, a) => {
+    full(ctx.wc, 'skb_priority', 32);
+    ctx.flow[M.skb_priority] = BigInt(a.queueId);
+  },
+  pop_queue: (ctx) => {
+    full(ctx.wc, 'skb_priority', 32);
+    if (ctx.flow[M.skb_priority] !== ctx.origSkbPriority) {
+      ctx.flow[M.skb_priority] = ctx.origSkbPriority;
+      xreport(ctx, 'detail', `queue = ${formatHex(ctx.flow[M.skb_priority])}`);
+    }
+  },
+  note: () => undefined,
+  exit: (ctx) => { ctx.exit = true; },
+  conjunction: (ctx) => { xreport(ctx, 'error', 'executing no-op conjunction action'); },
+  fin_timeout: (ctx) => full(ctx.wc, 'nw_proto', 8),
+  learn: (ctx) => { xreport(ctx, 'warn', 'suppressing side effects, so learn action ignored'); },
+  write_metadata: (ctx, a) => {
+    ctx.flow[M.metadata] = (ctx.flow[M.metadata] & ~a.mask) | (a.metadata & a.mask);
+  },
+  clear_actions: (ctx) => {
+    reportActionSet(ctx, 'was');
+    ctx.actionSet = [];
+    ctx.flow[M.actset_output] = 0xfff7n;
+  },
+  write_actions: (ctx, a) => {
+    writeActions(ctx, a.actions);
+    reportActionSet(ctx, 'is');
+  },
+  meter: () => undefined,
+  ct: (ctx, a, last) => composeConntrack(ctx, a, last),
+  ct_clear: (ctx) => composeCtClear(ctx),
+  nat: (ctx, a) => { ctx.ctNat = a; },
+  clone: (ctx, a, last) => composeClone(ctx, a.actions, last),
+  stack_push: (ctx, a) => {
+    unwildcardSubfield(ctx.wc, a.subfield);
+    STACKS.get(ctx)?.push(subfieldValue(ctx.flow, a.subfield)) ?? STACKS.set(ctx, [subfieldValue(ctx.flow, a.subfield)]);
+  },
+  stack_pop: (ctx, a) => {
+    const v = STACKS.get(ctx)?.pop();
+    if (v === undefined) {
+      xreport(ctx, 'error', 'stack underflow');
+      return;
+    }
+    unwildcardSubfield(ctx.wc, a.subfield);
+    setSubfield(ctx.flow, a.subfield, v);
+    reportSubfield(ctx, a.subfield);
+  },
+};
+
+const STACKS = new WeakMap<Ctx, bigint[]>();
+
+/** OpenFlow packet-in reason names used by controller(reason=...). */
+function reasonCode(reason: string): number {
+  const codes: Record<string, number> = { no_match: 0, action: 1, invalid_ttl: 2, action_set: 3, group: 4, packet_out: 5 };
+  return codes[reason] ?? 1;
+}
+
+/** xlate_write_actions: merge into the action set (one action of each kind). */
+function writeActions(ctx: Ctx, acts: readonly Ofpact[]): void {
+  for (const a of acts) {
+    const sameKind = (b: Ofpact) => b.type === a.type && (a.type !== 'set_field' || (b as OfpactOf<'set_field'>).field === (a as OfpactOf<'set_field'>).field);
+    ctx.actionSet = ctx.actionSet.filter((b) => !sameKind(b));
+    ctx.actionSet.push(a);
+    if (a.type === 'output') ctx.flow[M.actset_output] = BigInt(a.port);
+  }
+}
+
+function reportActionSet(ctx: Ctx, verb: string): void {
+  const list = actionSetToList(ctx.actionSet);
+  xreport(ctx, 'detail', list.length ? `action set ${verb}: ${formatActions(list)}` : `action set ${verb} empty`);
+}
+
+/** compose_clone: the nested actions see (and may change) a copy of the packet. */
+function composeClone(ctx: Ctx, acts: readonly Ofpact[], last: boolean): void {
+  const oldFlow = ctx.flow.slice(), oldBase = ctx.baseFlow.slice();
+  const oldConntracked = ctx.conntracked, oldActionSet = ctx.actionSet;
+  commitActions(ctx);
+  const outer = ctx.odp;
+  const inner: typeof ctx.odp = [];
+  ctx.odp = inner;
+  doXlateActions(ctx, acts, last, false);
+  ctx.odp = outer;
+  if (last) outer.push(...inner);
+  else if (inner.length) putOdp(ctx, { type: 'clone', actions: inner });
+  ctx.flow.splice(0, ctx.flow.length, ...oldFlow);
+  ctx.baseFlow = oldBase;
+  ctx.conntracked = oldConntracked;
+  ctx.actionSet = oldActionSet;
+}
+
+export const ACTION_HANDLERS: ReadonlyMap<string, AnyHandler> = new Map(Object.entries(HANDLERS) as [string, AnyHandler][]);
+void fieldById; void IPPROTO; void commitActions;

@@ -1,0 +1,83 @@
+// The state of one translation (OVS's struct xlate_ctx), and the trace
+// reporting helpers that write into the current trace list.
+import type { Flow } from '../meta-flow/flow.js';
+import type { Ofpact } from '../ofp/ofpact.js';
+import type { Rule } from '../model/rule.js';
+import type { OdpAction } from './odp-actions.js';
+import { report, type TraceInfo, type TraceNode, type TraceNodeType } from './trace-tree.js';
+import type { World, XBridge } from './world.js';
+import type { RecircNode, RecircIds } from './freeze.js';
+
+export const MAX_DEPTH = 64;
+export const MAX_RESUBMITS = MAX_DEPTH * MAX_DEPTH;
+
+export type XlateError =
+  | 'OK' | 'Recursion too deep' | 'Too many resubmits' | 'Stack too deep' | 'No recirculation context'
+  | 'Recirculation conflict' | 'Too many MPLS labels' | 'Invalid tunnel metadata' | 'Unsupported packet type'
+  | 'Congestion drop' | 'Forwarding disabled (stp)' | 'Bridge not found';
+
+/** What a recirculation resumes with (OVS's frozen_state). */
+export interface FrozenState {
+  table: number;
+  bridge: XBridge;
+  conntracked: boolean;
+  actionSet: Ofpact[];
+  ofpacts: Ofpact[];
+}
+
+export interface XlateIn {
+  world: World;
+  /** The bridge ofproto/trace was asked about (xin->ofproto). */
+  ofproto: XBridge;
+  flow: Flow;
+  frozen?: FrozenState;
+  recircQueue: RecircNode[];
+  recircIds: RecircIds;
+}
+
+export interface Ctx {
+  xin: XlateIn;
+  xbridge: XBridge;
+  flow: Flow;
+  /** The packet as the datapath has it so far (commit target). */
+  baseFlow: Flow;
+  /** The megaflow mask being built (flow_wildcards), same layout as Flow. */
+  wc: Flow;
+  odp: OdpAction[];
+  /** Approximate netlink size of `odp`, for OVS's 64 kB limit. */
+  odpSize: number;
+  trace: TraceNode[];
+  depth: number;
+  resubmits: number;
+  tableId: number;
+  rule?: Rule;
+  ruleCookie: bigint;
+  exit: boolean;
+  error: XlateError;
+  conntracked: boolean;
+  wasMpls: boolean;
+  actionSet: Ofpact[];
+  /** NAT action of the ct being composed (ctx->ct_nat_action). */
+  ctNat?: Extract<Ofpact, { type: 'nat' }>;
+  freezing: boolean;
+  frozenActions: Ofpact[];
+  inActionSet: boolean;
+  origSkbPriority: bigint;
+  /** Does the datapath already have a copy of the packet in flight (slow path bits). */
+  slow: number;
+}
+
+export function xreport(ctx: Ctx, type: TraceNodeType, text: string, info?: TraceInfo): TraceNode {
+  return report(ctx.trace, type, text, info);
+}
+
+/** Run `fn` with `node`'s children as the current trace list. */
+export function nested<T>(ctx: Ctx, node: TraceNode, fn: () => T): T {
+  const old = ctx.trace;
+  ctx.trace = node.subs;
+  try {
+    return fn();
+  } finally {
+    ctx.trace = old;
+  }
+}

@@ -1,0 +1,124 @@
+// The NORMAL action: an L2 learning switch with VLAN access/trunk ports
+// (xlate_normal and its VLAN helpers). MAC learning state comes from
+// `fdb/show`; a trace never learns (it has no side effects).
+import { M, allOnes, VLAN_CFI, VLAN_VID_MASK, ETH_TYPE } from '../meta-flow/flow.js';
+import { xreport, type Ctx } from './context.js';
+import { composeOutput, portsInHmapOrder } from './output.js';
+import type { XPort } from './world.js';
+
+type VlanMode = 'access' | 'trunk' | 'native-tagged' | 'native-untagged' | 'dot1q-tunnel';
+
+interface Bundle {
+  name: string;
+  port: XPort;
+  mode: VlanMode;
+  /** Access/native VLAN (`tag`), 0 when none. */
+  vlan: number;
+  trunks?: number[];
+}
+
+function bundleOf(p: XPort): Bundle {
+  const cfg = p.port;
+  const tag = cfg.tag ?? -1;
+  const mode = (cfg.vlanMode as VlanMode | undefined) ?? (tag >= 0 ? (cfg.trunks?.length ? 'native-untagged' : 'access') : 'trunk');
+  return { name: cfg.name, port: p, mode, vlan: Math.max(tag, 0), trunks: cfg.trunks?.length ? cfg.trunks : undefined };
+}
+
+const trunksVlan = (b: Bundle, vlan: number) => b.mode !== 'access' && (!b.trunks || b.trunks.includes(vlan));
+
+function includesVlan(b: Bundle, vid: number): boolean {
+  return b.mode === 'access' ? vid === b.vlan : trunksVlan(b, vid);
+}
+
+export function xlateNormal(ctx: Ctx): void {
+  const flow = ctx.flow, wc = ctx.wc;
+  wc[M.dl_src] = allOnes(48);
+  wc[M.dl_dst] = allOnes(48);
+  wc[M.vlan_tci0] |= VLAN_VID_MASK | VLAN_CFI;
+  const inPort = ctx.xbridge.ports.get(Number(flow[M.in_port]));
+  if (!inPort) {
+    xreport(ctx, 'warn', 'no input bundle, dropping');
+    return;
+  }
+  const inBundle = bundleOf(inPort);
+  if ((flow[M.dl_type] === ETH_TYPE.VLAN || flow[M.dl_type] === ETH_TYPE.VLAN_8021AD) && !(flow[M.vlan_tci0] & VLAN_CFI)) {
+    xreport(ctx, 'warn', 'partial VLAN tag, dropping');
+    return;
+  }
+  const tagged = (flow[M.vlan_tci0] & VLAN_CFI) !== 0n;
+  const inVid = tagged ? Number(flow[M.vlan_tci0] & VLAN_VID_MASK) : 0;
+  const pcp = tagged ? Number(flow[M.vlan_tci0] & 0xe000n) : 0;
+  if (!inputVidIsValid(inBundle, inVid)) {
+    xreport(ctx, 'warn', 'disallowed VLAN VID for this input port, dropping');
+    return;
+  }
+  // The VLAN the packet belongs to inside the bridge.
+  const vlan = inBundle.mode === 'access' || ((inBundle.mode === 'native-tagged' || inBundle.mode === 'native-untagged') && !inVid)
+    ? inBundle.vlan : inVid;
+
+  if (isGratuitousArpProbe(ctx)) { /* only matters for learning, which traces skip */ }
+  const mcast = (flow[M.dl_dst] >> 40n) & 1n;
+  const entry = mcast ? undefined : ctx.xbridge.br.fdb.find((e) => BigInt(parseMacLoose(e.mac)) === flow[M.dl_dst] && e.vlan === vlan);
+  if (entry) {
+    const out = ctx.xbridge.ports.get(entry.port);
+    if (!out) {
+      xreport(ctx, 'warn', 'learned port is unknown, dropping');
+    } else if (out === inPort) {
+      xreport(ctx, 'detail', 'learned port is input port, dropping');
+    } else {
+      xreport(ctx, 'detail', 'forwarding to learned port');
+      outputNormal(ctx, bundleOf(out), vlan, pcp);
+    }
+    return;
+  }
+  xreport(ctx, 'detail', 'no learned MAC for destination, flooding');
+  for (const p of portsInHmapOrder(ctx.xbridge.ports.values())) {
+    const b = bundleOf(p);
+    if (p === inPort || !includesVlan(b, vlan) || p.iface.config?.includes('NO_FLOOD')) continue;
+    outputNormal(ctx, b, vlan, pcp);
+  }
+}
+
+function inputVidIsValid(b: Bundle, vid: number): boolean {
+  switch (b.mode) {
+    case 'access': return vid === 0;
+    case 'native-tagged':
+    case 'native-untagged':
+      if (!vid) return true;
+      return trunksVlan(b, vid);
+    default: return trunksVlan(b, vid);
+  }
+}
+
+/** is_gratuitous_arp reads these fields, so they land in the megaflow. */
+function isGratuitousArpProbe(ctx: Ctx): boolean {
+  const f = ctx.flow, wc = ctx.wc;
+  if (f[M.dl_type] !== ETH_TYPE.ARP) return false;
+  wc[M.dl_dst] = allOnes(48);
+  if (f[M.dl_dst] !== allOnes(48)) return false;
+  wc[M.nw_proto] = 0xffn;
+  if (f[M.nw_proto] === 2n) return true;
+  if (f[M.nw_proto] === 1n) {
+    wc[M.nw_src] = allOnes(32);
+    wc[M.nw_dst] = allOnes(32);
+    return f[M.nw_src] === f[M.nw_dst];
+  }
+  return false;
+}
+
+function parseMacLoose(mac: string): bigint {
+  return BigInt('0x' + mac.split(':').map((b) => b.padStart(2, '0')).join(''));
+}
+
+/** output_normal: the packet leaves with the VLAN header its port expects. */
+function outputNormal(ctx: Ctx, out: Bundle, vlan: number, pcp: number): void {
+  const outVid = out.mode === 'access' || (out.mode === 'native-untagged' && vlan === out.vlan) ? 0 : vlan;
+  const flow = ctx.flow;
+  const old = [flow[M.vlan_tci0], flow[M.vlan_tci1]];
+  const keepPcp = out.mode === 'access' || (out.mode === 'native-untagged' && vlan === out.vlan) ? 0 : pcp;
+  const tci = BigInt(outVid | keepPcp);
+  flow[M.vlan_tci0] = tci ? tci | VLAN_CFI : 0n;
+  composeOutput(ctx, out.port.ofport, false, false);
+  flow[M.vlan_tci0] = old[0];
+  flow[M.vlan_tci1] = old[1];
+}

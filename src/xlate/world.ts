@@ -1,0 +1,79 @@
+// The switch as translation sees it (OVS's xbridge/xport): ports by OpenFlow
+// number with datapath numbers, patch peers and VLAN config, and a lazily
+// built classifier per table.
+import { Classifier } from './classifier.js';
+import { portNames } from '../ingest/load.js';
+import { OFPP_LOCAL, type PortNames } from '../ofp/ports.js';
+import type { Bridge, Interface, Port, Snapshot } from '../model/snapshot.js';
+import type { Rule } from '../model/rule.js';
+
+export interface XPort {
+  bridge: XBridge;
+  ofport: number;
+  name: string;
+  /** Datapath port number, undefined for patch ports (and when unknown). */
+  odpPort?: number;
+  type: string;
+  iface: Interface;
+  port: Port;
+  peer?: XPort;
+}
+
+export class XBridge {
+  readonly ports = new Map<number, XPort>();
+  readonly byName = new Map<string, XPort>();
+  readonly names: PortNames;
+  private readonly classifiers = new Map<number, Classifier>();
+
+  constructor(readonly br: Bridge) {
+    this.names = portNames(br);
+  }
+
+  get name(): string {
+    return this.br.name;
+  }
+
+  classifier(table: number): Classifier | undefined {
+    let c = this.classifiers.get(table);
+    if (!c) {
+      const rules: Rule[] = this.br.tables.get(table) ?? [];
+      if (rules.length === 0) return undefined;
+      c = new Classifier(rules);
+      this.classifiers.set(table, c);
+    }
+    return c;
+  }
+}
+
+export class World {
+  readonly bridges = new Map<string, XBridge>();
+  /** No dpif/show or dpctl/show was given: OpenFlow port numbers stand in for datapath ones. */
+  readonly missingDatapathPorts: boolean;
+
+  constructor(readonly snapshot: Snapshot) {
+    this.missingDatapathPorts = !snapshot.hasDatapathPorts;
+    for (const br of snapshot.bridges.values()) {
+      const xb = new XBridge(br);
+      this.bridges.set(br.name, xb);
+      for (const port of br.ports) {
+        for (const iface of port.interfaces) {
+          let ofport = iface.ofport;
+          // The bridge's own internal port is LOCAL even without `ovs-ofctl show`.
+          if (ofport === undefined && iface.name === br.name) ofport = OFPP_LOCAL;
+          if (ofport === undefined) continue;
+          let odpPort = iface.dpPort;
+          if (odpPort === undefined && this.missingDatapathPorts && iface.type !== 'patch') odpPort = ofport;
+          const xp: XPort = { bridge: xb, ofport, name: iface.name, odpPort, type: iface.type, iface, port };
+          xb.ports.set(ofport, xp);
+          xb.byName.set(iface.name, xp);
+        }
+      }
+    }
+    const all = [...this.bridges.values()].flatMap((b) => [...b.ports.values()]);
+    const byName = new Map(all.map((p) => [p.name, p]));
+    for (const p of all) {
+      const peer = p.type === 'patch' ? p.iface.options.peer : undefined;
+      if (peer !== undefined) p.peer = byName.get(peer);
+    }
+  }
+}

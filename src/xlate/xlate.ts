@@ -1,0 +1,327 @@
+// Translation of a packet through the OpenFlow pipeline into datapath actions
+// (OVS's ofproto-dpif-xlate.c: xlate_actions, xlate_table_action,
+// do_xlate_actions), recording the trace tree on the way.
+import { M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { formatMatch } from '../meta-flow/match.js';
+import { formatActions } from '../ofp/actions.js';
+import type { Ofpact } from '../ofp/ofpact.js';
+import type { Rule } from '../model/rule.js';
+import { commitOdpActions } from './odp-commit.js';
+import { MAX_DEPTH, MAX_RESUBMITS, nested, xreport, type Ctx, type XlateError, type XlateIn } from './context.js';
+import { ACTION_HANDLERS } from './actions.js';
+import type { OdpAction } from './odp-actions.js';
+import type { TraceNode } from './trace-tree.js';
+import { finishFreezing__ } from './conntrack.js';
+
+export interface XlateOut {
+  trace: TraceNode[];
+  flow: Flow;
+  wc: Flow;
+  odp: OdpAction[];
+  error: XlateError;
+  slow: number;
+}
+
+/** OVS's internal miss rule (no_packet_in_rule: `priority=0,reg0=0x2 actions=drop` in table 254). */
+export const MISS = Symbol('no_packet_in_rule');
+export type LookupResult = Rule | typeof MISS;
+
+const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
+
+/** xlate_wc_init: fields every megaflow matches. */
+function initWildcards(flow: Flow): Flow {
+  const wc = newFlow();
+  wc[M.packet_type] = allOnes(32);
+  wc[M.in_port] = allOnes(32);
+  wc[M.dl_type] = allOnes(16);
+  if (isIpAny(flow)) wc[M.nw_frag] = 3n;
+  wc[M.recirc_id] = allOnes(32);
+  if (flow[M.tun_ip_dst] || flow[M.tun_ipv6_dst]) {
+    // tnl_wc_init: a tunnelled packet's tunnel header is matched exactly.
+    for (const n of ['tun_ip_src', 'tun_ip_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_tos', 'tun_ttl']) wc[M[n]] = allOnes(n.includes('ipv6') ? 128 : n.includes('_ip_') ? 32 : 8);
+    wc[M.tun_flags] = 0xfn;
+    wc[M.tun_id] = allOnes(64);
+  }
+  return wc;
+}
+
+/** xlate_wc_finish: drop what a datapath flow cannot or need not match. */
+function finishWildcards(ctx: Ctx, initial: Flow): void {
+  const wc = ctx.wc, flow = ctx.flow;
+  wc[M.metadata] = 0n;
+  for (let i = 0; i < 16; i++) wc[M.reg0 + i] = 0n;
+  wc[M.actset_output] = 0n;
+  wc[M.conj_id] = 0n;
+  const icmp = (flow[M.dl_type] === ETH_TYPE.IP && flow[M.nw_proto] === IPPROTO.ICMP) ||
+    (flow[M.dl_type] === ETH_TYPE.IPV6 && flow[M.nw_proto] === IPPROTO.ICMPV6);
+  if (icmp) {
+    wc[M.tp_src] &= 0xffn;
+    wc[M.tp_dst] &= 0xffn;
+  }
+  for (const v of [M.vlan_tci0, M.vlan_tci1]) if (wc[v]) wc[v] |= VLAN_CFI;
+  if (flow[M.nw_frag] & FLOW_NW_FRAG_LATER) {
+    wc[M.tp_src] = 0n;
+    wc[M.tp_dst] = 0n;
+  }
+  const mpls = initial[M.dl_type] === ETH_TYPE.MPLS || initial[M.dl_type] === ETH_TYPE.MPLS_MCAST;
+  if (!mpls) for (const m of [M.mpls_lse0, M.mpls_lse1, M.mpls_lse2]) wc[m] = 0n;
+  if (!(initial[M.vlan_tci0] & VLAN_CFI)) wc[M.vlan_tci0] = 0n;
+  if (!(initial[M.vlan_tci1] & VLAN_CFI)) wc[M.vlan_tci1] = 0n;
+  if (!(initial[M.tun_ip_dst] || initial[M.tun_ipv6_dst])) for (let m = M.tun_ip_dst; m < M.metadata; m++) wc[m] = 0n;
+}
+
+export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
+  const flow = xin.flow;
+  const base = copyFlow(flow);
+  for (let m = M.tun_ip_dst; m < M.metadata; m++) base[m] = 0n;
+  return {
+    xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
+    depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
+    conntracked: false, wasMpls: false, actionSet: [], freezing: false, frozenActions: [],
+    inActionSet: false, origSkbPriority: flow[M.skb_priority], slow: 0,
+  };
+}
+
+/** xlate_actions: translate `xin.flow` from table 0 (or a thawed state). */
+export function xlateActions(xin: XlateIn): XlateOut {
+  const top: TraceNode[] = [];
+  const initial = copyFlow(xin.flow);
+  const ctx = newContext(xin, top);
+  const bridgeNode = xreport(ctx, 'bridge', `bridge("${xin.ofproto.name}")`, { bridge: xin.ofproto.name });
+  ctx.trace = bridgeNode.subs;
+  let ofpacts: Ofpact[] | undefined;
+  let rule: LookupResult | undefined;
+
+  if (xin.frozen) {
+    const state = xin.frozen;
+    const thaw = xreport(ctx, 'thaw', 'thaw');
+    ctx.xbridge = state.bridge;
+    ctx.tableId = state.table;
+    nested(ctx, thaw, () => xreport(ctx, 'thaw', `Resuming from table ${state.table}`));
+    ctx.conntracked = state.conntracked;
+    if (!state.conntracked) clearConntrack(ctx);
+    if (state.actionSet.length) {
+      nested(ctx, thaw, () => xreport(ctx, 'thaw', `Restoring action set: ${formatActions(state.actionSet)}`));
+      ctx.flow[M.actset_output] = 0xfff7n;
+      ctx.actionSet = state.actionSet.slice();
+    }
+    ofpacts = state.ofpacts;
+    if (ofpacts.length) nested(ctx, thaw, () => xreport(ctx, 'thaw', `Restoring actions: ${formatActions(ofpacts!)}`));
+  } else if (ctx.flow[M.recirc_id]) {
+    xreport(ctx, 'error', `Recirculation context not found for ID ${ctx.flow[M.recirc_id].toString(16)}`);
+    ctx.error = 'No recirculation context';
+    return finish(ctx, initial, top);
+  }
+  if (!xin.frozen && ctx.flow[M.ct_state] & 0x20n) ctx.conntracked = true;
+
+  if (!ofpacts) {
+    const r = lookupFromTable(ctx, ctx.tableId, Number(ctx.flow[M.in_port]), true, true);
+    rule = r.rule;
+    ctx.tableId = r.tableId;
+    ctx.trace = reportTable(ctx, rule, ctx.tableId).subs;
+    ctx.rule = rule === MISS ? undefined : rule;
+  }
+  if (!xin.frozen && !ingressAllowed(ctx)) return finish(ctx, initial, top);
+  const acts = ofpacts ?? (rule === MISS || !rule ? [] : rule.actions);
+  if (rule && rule !== MISS) ctx.ruleCookie = rule.cookie;
+  doXlateActions(ctx, acts, true, false);
+  if (ctx.error === 'OK') {
+    if (!ctx.freezing) xlateActionSet(ctx);
+    if (ctx.freezing) finishFreezing(ctx);
+  }
+  return finish(ctx, initial, top);
+}
+
+/** may_receive(): ports configured not to receive drop here. */
+function ingressAllowed(ctx: Ctx): boolean {
+  const port = ctx.xbridge.ports.get(Number(ctx.flow[M.in_port]));
+  return !port?.iface.config?.includes('NO_RECV');
+}
+
+function finish(ctx: Ctx, initial: Flow, trace: TraceNode[]): XlateOut {
+  finishWildcards(ctx, initial);
+  return { trace, flow: ctx.flow, wc: ctx.wc, odp: ctx.odp, error: ctx.error, slow: ctx.slow };
+}
+
+export function clearConntrack(ctx: Ctx): void {
+  ctx.conntracked = false;
+  for (const n of ['ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'ct_nw_proto', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst', 'ct_tp_src', 'ct_tp_dst']) {
+    ctx.flow[M[n]] = 0n;
+  }
+}
+
+/** rule_dpif_lookup_from_table: one table's lookup, with OVS's fragment and in_port handling. */
+export function lookupFromTable(ctx: Ctx, tableId: number, inPort: number, _mayPacketIn: boolean, _honorMiss: boolean): { rule: LookupResult; tableId: number } {
+  const flow = ctx.flow;
+  const oldTpSrc = flow[M.tp_src], oldTpDst = flow[M.tp_dst], oldInPort = flow[M.in_port];
+  // Fragment handling "normal": later fragments have no ports to match.
+  if (flow[M.nw_frag] & FLOW_NW_FRAG_ANY) {
+    flow[M.tp_src] = 0n;
+    flow[M.tp_dst] = 0n;
+  }
+  flow[M.in_port] = BigInt(inPort);
+  const cls = ctx.xbridge.classifier(tableId);
+  const rule = cls?.lookup(flow, ctx.wc, isConjunctive);
+  flow[M.in_port] = oldInPort;
+  flow[M.tp_src] = oldTpSrc;
+  flow[M.tp_dst] = oldTpDst;
+  return { rule: rule ?? MISS, tableId };
+}
+
+function isConjunctive(r: Rule): boolean {
+  return r.actions.some((a) => a.type === 'conjunction');
+}
+
+/** xlate_report_table: `%2d. match, priority N[, cookie 0x..]`. */
+export function reportTable(ctx: Ctx, rule: LookupResult, tableId: number): TraceNode {
+  let text = `${String(tableId).padStart(2)}. `;
+  if (rule === MISS) {
+    // OVS compares against the traced bridge's own miss rule, so a miss in
+    // another bridge prints the internal rule's match instead.
+    text += ctx.xbridge === ctx.xin.ofproto ? 'No match.' : 'reg0=0x2, priority 0';
+  } else {
+    const m = formatMatch(rule.match, undefined, undefined);
+    text += m ? `${m}, ` : '';
+    text += `priority ${rule.priority}`;
+    if (rule.cookie) text += `, cookie 0x${rule.cookie.toString(16)}`;
+  }
+  return xreport(ctx, 'table', text, { bridge: ctx.xbridge.name, table: tableId, rule: rule === MISS ? undefined : rule.source });
+}
+
+function resourceCheck(ctx: Ctx): boolean {
+  if (ctx.depth >= MAX_DEPTH) {
+    xreport(ctx, 'error', `over max translation depth ${MAX_DEPTH}`);
+    ctx.error = 'Recursion too deep';
+  } else if (ctx.resubmits >= MAX_RESUBMITS) {
+    xreport(ctx, 'error', `over ${MAX_RESUBMITS} resubmit actions`);
+    ctx.error = 'Too many resubmits';
+  } else if (ctx.odpSize > 0xffff) {
+    xreport(ctx, 'error', 'resubmits yielded over 64 kB of actions');
+    ctx.exit = true;
+  } else {
+    return true;
+  }
+  return false;
+}
+
+/** xlate_table_action: resubmit/goto_table into `tableId`. */
+export function xlateTableAction(ctx: Ctx, inPort: number, tableId: number, mayPacketIn: boolean, honorMiss: boolean, withCtOrig: boolean, isLast: boolean): void {
+  if (ctx.wasMpls) {
+    ctx.freezing = true;
+    return;
+  }
+  if (!resourceCheck(ctx)) return;
+  const oldTable = ctx.tableId;
+  ctx.tableId = tableId;
+  if (withCtOrig) {
+    if (ctx.flow[M.ct_nw_proto] === 0n || !isIpAny(ctx.flow)) {
+      xreport(ctx, 'error', 'resubmit(ct) with non-tracked or non-IP packet!');
+      ctx.tableId = oldTable;
+      return;
+    }
+    tupleSwap(ctx.flow, ctx.wc);
+  }
+  const { rule } = lookupFromTable(ctx, tableId, inPort, mayPacketIn, honorMiss);
+  if (withCtOrig) tupleSwap(ctx.flow, ctx.wc);
+  const node = reportTable(ctx, rule, tableId);
+  nested(ctx, node, () => xlateRecursively(ctx, rule, tableId <= oldTable, isLast));
+  ctx.tableId = oldTable;
+}
+
+function tupleSwap(f: Flow, wc: Flow): void {
+  const ipv4 = f[M.dl_type] === ETH_TYPE.IP;
+  const pairs: [string, string][] = [['nw_proto', 'ct_nw_proto'], ['tp_src', 'ct_tp_src'], ['tp_dst', 'ct_tp_dst'],
+    ...(ipv4 ? [['nw_src', 'ct_nw_src'], ['nw_dst', 'ct_nw_dst']] as [string, string][] : [['ipv6_src', 'ct_ipv6_src'], ['ipv6_dst', 'ct_ipv6_dst']] as [string, string][])];
+  for (const x of [f, wc]) for (const [a, b] of pairs) [x[M[a]], x[M[b]]] = [x[M[b]], x[M[a]]];
+}
+
+function xlateRecursively(ctx: Ctx, rule: LookupResult, deepens: boolean, isLast: boolean): void {
+  const oldRule = ctx.rule, oldCookie = ctx.ruleCookie;
+  ctx.resubmits++;
+  if (deepens) ctx.depth++;
+  ctx.rule = rule === MISS ? undefined : rule;
+  ctx.ruleCookie = rule === MISS ? 0n : rule.cookie;
+  doXlateActions(ctx, rule === MISS ? [] : rule.actions, isLast, false);
+  ctx.ruleCookie = oldCookie;
+  ctx.rule = oldRule;
+  if (deepens) ctx.depth--;
+}
+
+/** do_xlate_actions: report each action, then carry it out. */
+export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: boolean, groupBucket: boolean): void {
+  if (acts.length === 0) {
+    xreport(ctx, 'action', 'drop');
+    return;
+  }
+  for (let i = 0; i < acts.length; i++) {
+    const a = acts[i];
+    if (ctx.error !== 'OK') break;
+    if (ctx.exit || ctx.freezing) {
+      if (ctx.freezing) ctx.frozenActions.push(...acts.slice(i));
+      break;
+    }
+    const last = isLastAction && i === acts.length - 1 && ctx.actionSet.length === 0;
+    xreport(ctx, 'action', formatActions([a]));
+    const handler = ACTION_HANDLERS.get(a.type);
+    if (!handler) {
+      xreport(ctx, 'error', `oftrace does not emulate the ${a.type} action yet`);
+      continue;
+    }
+    if (handler(ctx, a, last, groupBucket) === true) return;
+  }
+}
+
+/** xlate_commit_actions: bring the datapath packet in line with the flow. */
+export function commitActions(ctx: Ctx): void {
+  const before = ctx.odp.length;
+  ctx.slow |= commitOdpActions(ctx.flow, ctx.baseFlow, ctx.wc, ctx.odp);
+  for (let i = before; i < ctx.odp.length; i++) ctx.odpSize += odpSize(ctx.odp[i]);
+}
+
+/** Netlink size of a datapath action, for the 64 kB limit. */
+export function odpSize(a: OdpAction): number {
+  switch (a.type) {
+    case 'output': case 'recirc': case 'pop_vlan': case 'ct_clear': return 8;
+    case 'push_vlan': return 8;
+    case 'clone': return 4 + a.actions.reduce((n, x) => n + odpSize(x), 0);
+    default: return 16;
+  }
+}
+
+export function putOdp(ctx: Ctx, a: OdpAction): void {
+  ctx.odp.push(a);
+  ctx.odpSize += odpSize(a);
+}
+
+/** xlate_action_set: run the OpenFlow 1.1+ action set at the end of the pipeline. */
+export function xlateActionSet(ctx: Ctx): void {
+  const list = actionSetToList(ctx.actionSet);
+  ctx.actionSet = [];
+  if (list.length === 0) return;
+  ctx.inActionSet = true;
+  const node = xreport(ctx, 'table', '--. Executing action set:');
+  nested(ctx, node, () => doXlateActions(ctx, list, true, false));
+  ctx.inActionSet = false;
+}
+
+/** ofpacts_execute_action_set: the action set in OpenFlow's fixed execution order. */
+export function actionSetToList(set: readonly Ofpact[]): Ofpact[] {
+  const order = ['strip_vlan', 'pop_mpls', 'decap', 'encap', 'push_mpls', 'push_vlan', 'dec_ttl', 'dec_mpls_ttl', 'dec_nsh_ttl'];
+  const out: Ofpact[] = [];
+  for (const t of order) for (const a of set) if (a.type === t) out.push(a);
+  for (const a of set) {
+    if (!order.includes(a.type) && !['set_queue', 'group', 'output', 'output_reg', 'output_trunc', 'controller', 'enqueue'].includes(a.type)) out.push(a);
+  }
+  for (const a of set) if (a.type === 'set_queue') out.push(a);
+  const group = set.find((a) => a.type === 'group');
+  const output = set.find((a) => a.type === 'output');
+  if (group) out.push(group);
+  else if (output) out.push(output);
+  return out;
+}
+
+/** finish_freezing: commit, then emit recirc for the frozen rest of the actions. */
+export function finishFreezing(ctx: Ctx): void {
+  commitActions(ctx);
+  finishFreezing__(ctx, 0);
+}
