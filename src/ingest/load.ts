@@ -26,9 +26,18 @@ function bridgeOf(snap: Snapshot, name: string): Bridge {
   return br;
 }
 
+/** OpenFlow port names are at most 15 characters; `ovs-ofctl show` truncates longer ones. */
+const OFP_MAX_PORT_NAME = 15;
+
 /** The interface named `name` on `br`, created as a one-interface port if vsctl didn't list it. */
 function ifaceOf(br: Bridge, name: string): Interface {
-  for (const p of br.ports) for (const i of p.interfaces) if (i.name === name) return i;
+  const all = br.ports.flatMap((p) => p.interfaces);
+  const exact = all.find((i) => i.name === name);
+  if (exact) return exact;
+  if (name.length === OFP_MAX_PORT_NAME) {
+    const longer = all.filter((i) => i.name.startsWith(name));
+    if (longer.length === 1) return longer[0];
+  }
   const iface: Interface = { name, type: '', options: Object.create(null) };
   br.ports.push({ name, interfaces: [iface], other: Object.create(null) });
   return iface;

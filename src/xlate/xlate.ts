@@ -105,8 +105,11 @@ export function xlateActions(xin: XlateIn): XlateOut {
       ctx.flow[M.actset_output] = 0xfff7n;
       ctx.actionSet = state.actionSet.slice();
     }
-    ofpacts = state.ofpacts;
-    if (ofpacts.length) nested(ctx, thaw, () => xreport(ctx, 'thaw', `Restoring actions: ${formatActions(ofpacts!)}`));
+    // An empty frozen action list means "look up the resume table".
+    if (state.ofpacts.length) {
+      ofpacts = state.ofpacts;
+      nested(ctx, thaw, () => xreport(ctx, 'thaw', `Restoring actions: ${formatActions(state.ofpacts)}`));
+    }
   } else if (ctx.flow[M.recirc_id]) {
     xreport(ctx, 'error', `Recirculation context not found for ID ${ctx.flow[M.recirc_id].toString(16)}`);
     ctx.error = 'No recirculation context';
