@@ -12,7 +12,7 @@ import { OFPP_IN_PORT } from '../ofp/ports.js';
 import type { Ofpact, OfpactOf, OfpactType } from '../ofp/ofpact.js';
 import type { Subfield } from '../meta-flow/subfield.js';
 import { xreport, type Ctx } from './context.js';
-import { xlateTableAction, doXlateActions, commitActions, putOdp, actionSetToList } from './xlate.js';
+import { xlateTableAction, actionSetToList, cloneXlateActions } from './xlate.js';
 import { xlateOutputAction, xlateController, OFPR } from './output.js';
 import { composeConntrack, composeCtClear } from './conntrack.js';
 import { subfieldValue, setSubfield, unwildcardSubfield } from './subfield-ops.js';
@@ -205,7 +205,7 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   ct: (ctx, a, last) => composeConntrack(ctx, a, last),
   ct_clear: (ctx) => composeCtClear(ctx),
   nat: (ctx, a) => { ctx.ctNat = a; },
-  clone: (ctx, a, last) => composeClone(ctx, a.actions, last),
+  clone: (ctx, a, last) => cloneXlateActions(ctx, a.actions, last),
   stack_push: (ctx, a) => {
     unwildcardSubfield(ctx.wc, a.subfield);
     STACKS.get(ctx)?.push(subfieldValue(ctx.flow, a.subfield)) ?? STACKS.set(ctx, [subfieldValue(ctx.flow, a.subfield)]);
@@ -245,23 +245,4 @@ function reportActionSet(ctx: Ctx, verb: string): void {
   xreport(ctx, 'detail', list.length ? `action set ${verb}: ${formatActions(list)}` : `action set ${verb} empty`);
 }
 
-/** compose_clone: the nested actions see (and may change) a copy of the packet. */
-function composeClone(ctx: Ctx, acts: readonly Ofpact[], last: boolean): void {
-  const oldFlow = ctx.flow.slice(), oldBase = ctx.baseFlow.slice();
-  const oldConntracked = ctx.conntracked, oldActionSet = ctx.actionSet;
-  commitActions(ctx);
-  const outer = ctx.odp;
-  const inner: typeof ctx.odp = [];
-  ctx.odp = inner;
-  doXlateActions(ctx, acts, last, false);
-  ctx.odp = outer;
-  if (last) outer.push(...inner);
-  else if (inner.length) putOdp(ctx, { type: 'clone', actions: inner });
-  ctx.flow.splice(0, ctx.flow.length, ...oldFlow);
-  ctx.baseFlow = oldBase;
-  ctx.conntracked = oldConntracked;
-  ctx.actionSet = oldActionSet;
-}
-
 export const ACTION_HANDLERS: ReadonlyMap<string, AnyHandler> = new Map(Object.entries(HANDLERS) as [string, AnyHandler][]);
-void fieldById; void IPPROTO; void commitActions;

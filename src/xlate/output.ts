@@ -4,7 +4,7 @@
 import { M, copyFlow } from '../meta-flow/flow.js';
 import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET } from '../ofp/ports.js';
 import { xreport, type Ctx } from './context.js';
-import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack } from './xlate.js';
+import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack, cloneXlateActions } from './xlate.js';
 import { xlateNormal } from './normal.js';
 import { hmapOrder, hashInt } from './hmap-order.js';
 import { frozenState } from './freeze.js';
@@ -86,7 +86,7 @@ function patchPortOutput(ctx: Ctx, inDev: XPort, outDev: XPort, isLast: boolean)
   ctx.trace = node.subs;
   ctx.xbridge = outDev.bridge;
   if (!outDev.iface.config?.includes('NO_RECV')) {
-    xlateTableAction(ctx, Number(flow[M.in_port]), 0, true, true, false, isLast);
+    xlateTableAction(ctx, Number(flow[M.in_port]), 0, true, true, false, isLast, (c, acts, last) => cloneXlateActions(c, acts, last));
     if (!ctx.freezing) xlateActionSet(ctx);
     if (ctx.freezing) finishFreezing(ctx);
   }

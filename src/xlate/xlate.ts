@@ -207,8 +207,11 @@ function resourceCheck(ctx: Ctx): boolean {
   return false;
 }
 
+/** How a rule's actions are translated: directly, or inside a datapath clone. */
+export type ActionsXlator = (ctx: Ctx, acts: readonly Ofpact[], isLast: boolean, groupBucket: boolean) => void;
+
 /** xlate_table_action: resubmit/goto_table into `tableId`. */
-export function xlateTableAction(ctx: Ctx, inPort: number, tableId: number, mayPacketIn: boolean, honorMiss: boolean, withCtOrig: boolean, isLast: boolean): void {
+export function xlateTableAction(ctx: Ctx, inPort: number, tableId: number, mayPacketIn: boolean, honorMiss: boolean, withCtOrig: boolean, isLast: boolean, xlator: ActionsXlator = doXlateActions): void {
   if (ctx.wasMpls) {
     ctx.freezing = true;
     return;
@@ -227,7 +230,7 @@ export function xlateTableAction(ctx: Ctx, inPort: number, tableId: number, mayP
   const { rule } = lookupFromTable(ctx, tableId, inPort, mayPacketIn, honorMiss);
   if (withCtOrig) tupleSwap(ctx.flow, ctx.wc);
   const node = reportTable(ctx, rule, tableId);
-  nested(ctx, node, () => xlateRecursively(ctx, rule, tableId <= oldTable, isLast));
+  nested(ctx, node, () => xlateRecursively(ctx, rule, tableId <= oldTable, isLast, xlator));
   ctx.tableId = oldTable;
 }
 
@@ -238,13 +241,13 @@ function tupleSwap(f: Flow, wc: Flow): void {
   for (const x of [f, wc]) for (const [a, b] of pairs) [x[M[a]], x[M[b]]] = [x[M[b]], x[M[a]]];
 }
 
-function xlateRecursively(ctx: Ctx, rule: LookupResult, deepens: boolean, isLast: boolean): void {
+function xlateRecursively(ctx: Ctx, rule: LookupResult, deepens: boolean, isLast: boolean, xlator: ActionsXlator): void {
   const oldRule = ctx.rule, oldCookie = ctx.ruleCookie;
   ctx.resubmits++;
   if (deepens) ctx.depth++;
   ctx.rule = rule === MISS ? undefined : rule;
   ctx.ruleCookie = rule === MISS ? 0n : rule.cookie;
-  doXlateActions(ctx, rule === MISS ? [] : rule.actions, isLast, false);
+  xlator(ctx, rule === MISS ? [] : rule.actions, isLast, false);
   ctx.ruleCookie = oldCookie;
   ctx.rule = oldRule;
   if (deepens) ctx.depth--;
@@ -272,6 +275,43 @@ export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: 
     }
     if (handler(ctx, a, last, groupBucket) === true) return;
   }
+}
+
+/** Actions whose effect a datapath clone must contain (reversible_actions). */
+const IRREVERSIBLE = new Set(['ct', 'meter', 'nat', 'output_trunc', 'encap', 'decap', 'dec_nsh_ttl']);
+
+/**
+ * clone_xlate_actions: translate `acts` so that their changes to the packet
+ * do not leak into what follows — by restoring the flow afterwards, or, when
+ * the actions cannot be undone that way, inside a datapath clone().
+ */
+export function cloneXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLast: boolean): void {
+  const oldFlow = copyFlow(ctx.flow);
+  const oldActionSet = ctx.actionSet;
+  ctx.actionSet = [];
+  const finishPipeline = () => {
+    doXlateActions(ctx, acts, isLast, false);
+    if (!ctx.freezing) xlateActionSet(ctx);
+    if (ctx.freezing) finishFreezing(ctx);
+  };
+  if (isLast || acts.every((a) => !IRREVERSIBLE.has(a.type))) {
+    finishPipeline();
+  } else {
+    commitActions(ctx);
+    const oldBase = copyFlow(ctx.baseFlow);
+    const oldWasMpls = ctx.wasMpls, oldConntracked = ctx.conntracked;
+    const outer = ctx.odp;
+    ctx.odp = [];
+    finishPipeline();
+    const inner = ctx.odp;
+    ctx.odp = outer;
+    if (inner.length) putOdp(ctx, { type: 'clone', actions: inner });
+    ctx.conntracked = oldConntracked;
+    ctx.wasMpls = oldWasMpls;
+    ctx.baseFlow = oldBase;
+  }
+  ctx.actionSet = oldActionSet;
+  ctx.flow.splice(0, ctx.flow.length, ...oldFlow);
 }
 
 /** xlate_commit_actions: bring the datapath packet in line with the flow. */
