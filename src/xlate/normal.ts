@@ -3,8 +3,9 @@
 // `fdb/show`; a trace never learns (it has no side effects).
 import { M, allOnes, VLAN_CFI, VLAN_VID_MASK, ETH_TYPE } from '../meta-flow/flow.js';
 import { xreport, type Ctx } from './context.js';
-import { composeOutput, portsInHmapOrder } from './output.js';
-import type { XPort } from './world.js';
+import { OFPP_LOCAL } from '../ofp/ports.js';
+import { composeOutput } from './output.js';
+import type { XBridge, XPort } from './world.js';
 
 type VlanMode = 'access' | 'trunk' | 'native-tagged' | 'native-untagged' | 'dot1q-tunnel';
 
@@ -72,11 +73,29 @@ export function xlateNormal(ctx: Ctx): void {
     return;
   }
   xreport(ctx, 'detail', 'no learned MAC for destination, flooding');
-  for (const p of portsInHmapOrder(ctx.xbridge.ports.values())) {
+  for (const p of bundleOrder(ctx)) {
     const b = bundleOf(p);
     if (p === inPort || !includesVlan(b, vlan) || p.iface.config?.includes('NO_FLOOD')) continue;
     outputNormal(ctx, b, vlan, pcp);
   }
+}
+
+/**
+ * The order NORMAL floods in: OVS's bridge bundle list, which follows port
+ * creation. Dumps don't record creation order, so assume ports were created
+ * by increasing OpenFlow number after the bridge's own port, that bridges were
+ * created in the order of their own ports' datapath numbers, and that a patch
+ * port was (re)configured once its peer, on a later bridge, appeared.
+ */
+function bundleOrder(ctx: Ctx): XPort[] {
+  const created = (b: XBridge) => b.ports.get(OFPP_LOCAL)?.odpPort ?? Infinity;
+  const bridges = [...ctx.xin.world.bridges.values()].sort((a, b) => created(a) - created(b));
+  const here = bridges.indexOf(ctx.xbridge);
+  const late = (p: XPort) => (p.peer ? bridges.indexOf(p.peer.bridge) > here : false);
+  const byOfport = (a: XPort, b: XPort) => (a.ofport === OFPP_LOCAL ? -1 : b.ofport === OFPP_LOCAL ? 1 : a.ofport - b.ofport);
+  const ports = [...ctx.xbridge.ports.values()].sort(byOfport);
+  const moved = ports.filter(late).sort((a, b) => bridges.indexOf(a.peer!.bridge) - bridges.indexOf(b.peer!.bridge) || a.peer!.ofport - b.peer!.ofport);
+  return [...ports.filter((p) => !late(p)), ...moved];
 }
 
 function inputVidIsValid(b: Bundle, vid: number): boolean {
