@@ -10,6 +10,7 @@ import { parseFlowsDump } from './flows.js';
 import { PortNames } from '../ofp/ports.js';
 import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
 import type { DumpText } from './sources.js';
+import type { Rule } from '../model/rule.js';
 
 export interface LoadOptions {
   /** Skip bad lines with one warning each instead of failing. */
@@ -49,9 +50,19 @@ export function portNames(br: Bridge): PortNames {
   return new PortNames(entries);
 }
 
-/** OF1.0 dumps print actions the way ovs-ofctl's default protocol stored them; prefer them. */
-function flowsPreference(d: DumpText): number {
-  return d.ofVersion === undefined ? 0 : 1;
+/** OpenFlow 1.1+ instructions: a dump showing them means the flows were added with OF1.1+. */
+const OF11_ONLY = new Set(['goto_table', 'write_actions', 'clear_actions', 'write_metadata', 'meter']);
+
+/**
+ * A dump prints each action the way the protocol it was dumped with encodes
+ * it, while ofproto/trace prints actions as they were added. When a bridge
+ * has dumps in several versions, the one matching how the flows were added
+ * is the faithful one: OF1.1+ if its dump shows OF1.1+ instructions, else
+ * the plain (OF1.0) dump.
+ */
+function chooseFlows(candidates: { dump: DumpText; rules: Rule[] }[]): Rule[] {
+  const of11 = candidates.find((c) => c.dump.ofVersion && c.rules.some((r) => r.actions.some((a) => OF11_ONLY.has(a.type))));
+  return (of11 ?? candidates.find((c) => !c.dump.ofVersion) ?? candidates[0]).rules;
 }
 
 export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapshot {
@@ -105,14 +116,15 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   snap.hasDatapathPorts = byKind('dpif').length + byKind('dpctl').length > 0;
   for (const d of byKind('fdb')) bridgeOf(snap, d.bridge!).fdb = parseFdbShow(d.text, d.file);
 
-  const flowDumps = byKind('flows').sort((a, b) => flowsPreference(a) - flowsPreference(b));
-  const loaded = new Set<string>();
-  for (const d of flowDumps) {
-    if (loaded.has(d.bridge!)) continue;
-    loaded.add(d.bridge!);
+  const flowDumps = new Map<string, { dump: DumpText; rules: Rule[] }[]>();
+  for (const d of byKind('flows')) {
     const br = bridgeOf(snap, d.bridge!);
     const { rules } = parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError);
-    for (const r of rules) {
+    flowDumps.set(br.name, [...(flowDumps.get(br.name) ?? []), { dump: d, rules }]);
+  }
+  for (const [name, candidates] of flowDumps) {
+    const br = bridgeOf(snap, name);
+    for (const r of chooseFlows(candidates)) {
       let t = br.tables.get(r.table);
       if (!t) br.tables.set(r.table, (t = []));
       t.push(r);

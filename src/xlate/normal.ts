@@ -49,7 +49,7 @@ export function xlateNormal(ctx: Ctx): void {
   const tagged = (flow[M.vlan_tci0] & VLAN_CFI) !== 0n;
   const inVid = tagged ? Number(flow[M.vlan_tci0] & VLAN_VID_MASK) : 0;
   const pcp = tagged ? Number(flow[M.vlan_tci0] & 0xe000n) : 0;
-  if (!inputVidIsValid(inBundle, inVid)) {
+  if (!inputVidIsValid(ctx, inBundle, inVid)) {
     xreport(ctx, 'warn', 'disallowed VLAN VID for this input port, dropping');
     return;
   }
@@ -98,15 +98,16 @@ function bundleOrder(ctx: Ctx): XPort[] {
   return [...ports.filter((p) => !late(p)), ...moved];
 }
 
-function inputVidIsValid(b: Bundle, vid: number): boolean {
-  switch (b.mode) {
-    case 'access': return vid === 0;
-    case 'native-tagged':
-    case 'native-untagged':
-      if (!vid) return true;
-      return trunksVlan(b, vid);
-    default: return trunksVlan(b, vid);
+function inputVidIsValid(ctx: Ctx, b: Bundle, vid: number): boolean {
+  if (b.mode === 'access') {
+    if (!vid) return true;
+    xreport(ctx, 'error', `dropping VLAN ${vid} tagged packet received on port ${b.name} configured as VLAN ${b.vlan} access port`);
+    return false;
   }
+  if ((b.mode === 'native-tagged' || b.mode === 'native-untagged') && !vid) return true;
+  if (trunksVlan(b, vid)) return true;
+  xreport(ctx, 'error', `dropping VLAN ${vid} packet received on port ${b.name} not configured for trunking VLAN ${vid}`);
+  return false;
 }
 
 /** is_gratuitous_arp reads these fields, so they land in the megaflow. */
