@@ -71,13 +71,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--json', 'same as --format json')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .configureOutput({ writeOut: io.out, writeErr: (s) => { if (!/unknown option/.test(s)) io.err(s); } })
     .action((bridge: string | undefined, flow: string | undefined, _packet: string | undefined, opts) => {
-      if (!bridge || !flow) {
-        io.err('oftrace: expected BRIDGE and FLOW (see oftrace --help)\n');
-        setExit(2);
-        return;
-      }
       setExit(traceCommand(loadFromOptions(opts, io), bridge, flow, opts, io));
     });
   cmd.command('show')
@@ -104,6 +99,9 @@ export async function runCli(argv: string[], stdin?: string): Promise<CliResult>
     await program(io, (c) => { exitCode = c; }).parseAsync(normalizeArgv(argv), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
+      // ofproto/trace's wording for options it does not know.
+      const unknown = /unknown option '([^']+)'/.exec(e.message);
+      if (unknown) stderr = `${unknown[1]}: unknown option\n`;
       exitCode = e.exitCode === 0 ? 0 : 2;
     } else if (e instanceof InputError) {
       stderr += `oftrace: ${e.message}\n`;

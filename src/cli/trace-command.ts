@@ -14,7 +14,7 @@ export interface TraceOptions {
 }
 
 /** Returns the exit code: 0 traced, 2 when OVS would have refused the request. */
-export function traceCommand(snap: Snapshot, bridgeName: string, flowText: string, opts: TraceOptions, io: Io): number {
+export function traceCommand(snap: Snapshot, bridgeName: string | undefined, flowText: string | undefined, opts: TraceOptions, io: Io): number {
   const world = new World(snap);
   const fail = (msg: string) => {
     io.err(msg + '\n');
@@ -26,6 +26,10 @@ export function traceCommand(snap: Snapshot, bridgeName: string, flowText: strin
     if (typeof st === 'string') return fail(st);
     ctNext.push(st);
   }
+  if (bridgeName === undefined || flowText === undefined) return fail('oftrace: expected BRIDGE and FLOW (see oftrace --help)');
+  // A datapath flow (`in_port(1),eth(...)`) names a datapath, not a bridge.
+  if (/^[a-z_0-9]+\(/.test(flowText) && !world.bridges.has(bridgeName)) return fail(`${bridgeName}: unknown bridge`);
+  if (/^[a-z_0-9]+\(/.test(flowText)) return fail('Cannot find the datapath');
   const bridge = world.bridges.get(bridgeName);
   if (!bridge) return fail(`${bridgeName}: unknown bridge`);
   const flow = parseTraceFlow(flowText, bridge.names);
@@ -34,7 +38,7 @@ export function traceCommand(snap: Snapshot, bridgeName: string, flowText: strin
     io.err('oftrace: warning: no datapath port numbers (ovs-appctl dpif/show); printing OpenFlow port numbers instead\n');
   }
   const result = ofprotoTrace({ world, bridge, flow, ctNext });
-  if (opts.json || opts.format === 'json') io.out(JSON.stringify(traceToJson(result, bridge), null, 2) + '\n');
+  if (opts.json || opts.format === 'json') io.out(JSON.stringify(traceToJson(result, world, bridge), null, 2) + '\n');
   else io.out(formatTraceOvs(result));
   return 0;
 }
