@@ -13,7 +13,8 @@ export interface FieldValue {
 }
 
 const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns'];
-const TUN_FLAG_NAMES = ['df', 'csum', 'key', 'oam'];
+// FLOW_TNL_F_* bit order; only oam (the public flag) may be matched.
+const TUN_FLAG_NAMES = ['oam', 'df', 'csum', 'key'];
 
 const FRAGS: Record<string, [bigint, bigint]> = Object.assign(Object.create(null), {
   no: [0n, 3n], first: [1n, 3n], later: [3n, 3n], yes: [1n, 1n], not_later: [0n, 2n],

@@ -15,7 +15,7 @@ function isNd(f: Flow): boolean {
 export function wildcardsForPacket(f: Flow): Flow {
   const wc = newFlow();
   if (f[M.tun_ip_dst] || f[M.tun_ipv6_dst]) {
-    if (f[M.tun_flags] & 4n) full(wc, 'tun_id');
+    if (f[M.tun_flags] & 8n) full(wc, 'tun_id'); // FLOW_TNL_F_KEY
     for (const n of ['tun_ip_src', 'tun_ip_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_flags', 'tun_tos', 'tun_ttl', 'tun_tp_src', 'tun_tp_dst',
       'tun_gbp_id', 'tun_gbp_flags', 'tun_erspan_ver', 'tun_erspan_idx', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']) full(wc, n);
   } else if (f[M.tun_id]) full(wc, 'tun_id');

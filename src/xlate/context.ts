@@ -63,6 +63,8 @@ export interface Ctx {
   frozenActions: Ofpact[];
   inActionSet: boolean;
   origSkbPriority: bigint;
+  /** The tunnel destination the packet arrived with (ctx->orig_tunnel_ipv6_dst). */
+  origTunnelDst: bigint;
   /** Does the datapath already have a copy of the packet in flight (slow path bits). */
   slow: number;
 }

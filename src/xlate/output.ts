@@ -9,6 +9,7 @@ import { xlateNormal } from './normal.js';
 import { hmapOrder, hashInt } from './hmap-order.js';
 import { frozenState } from './freeze.js';
 import type { XPort } from './world.js';
+import { composeTunnelOutput, tunnelConfig } from './tunnel.js';
 
 /** OFPR_* packet-in reasons as the datapath userspace cookie prints them. */
 export const OFPR = { NO_MATCH: 0, ACTION: 1, INVALID_TTL: 2, ACTION_SET: 3, GROUP: 4, PACKET_OUT: 5 } as const;
@@ -60,7 +61,10 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
   }
   const flow = ctx.flow;
   const saved = [M.vlan_tci0, M.vlan_tci1, M.nw_tos, M.dl_dst, M.dl_src, M.packet_type, M.dl_type].map((m) => flow[m]);
-  if (xport.odpPort !== undefined) {
+  const tunnel = tunnelConfig(xport);
+  if (tunnel) {
+    composeTunnelOutput(ctx, xport, tunnel);
+  } else if (xport.odpPort !== undefined) {
     commitActions(ctx);
     putOdp(ctx, { type: 'output', port: xport.odpPort });
   }

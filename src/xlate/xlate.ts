@@ -12,6 +12,7 @@ import { ACTION_HANDLERS } from './actions.js';
 import type { OdpAction } from './odp-actions.js';
 import type { TraceNode } from './trace-tree.js';
 import { finishFreezing__ } from './conntrack.js';
+import { tnlProcessEcn, tnlWcInit, tunnelDst } from './tunnel.js';
 
 export interface XlateOut {
   trace: TraceNode[];
@@ -36,12 +37,7 @@ function initWildcards(flow: Flow): Flow {
   wc[M.dl_type] = allOnes(16);
   if (isIpAny(flow)) wc[M.nw_frag] = 3n;
   wc[M.recirc_id] = allOnes(32);
-  if (flow[M.tun_ip_dst] || flow[M.tun_ipv6_dst]) {
-    // tnl_wc_init: a tunnelled packet's tunnel header is matched exactly.
-    for (const n of ['tun_ip_src', 'tun_ip_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_tos', 'tun_ttl']) wc[M[n]] = allOnes(n.includes('ipv6') ? 128 : n.includes('_ip_') ? 32 : 8);
-    wc[M.tun_flags] = 0xfn;
-    wc[M.tun_id] = allOnes(64);
-  }
+  tnlWcInit(flow, wc);
   return wc;
 }
 
@@ -78,7 +74,7 @@ export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
     xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
     depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
     conntracked: false, wasMpls: false, actionSet: [], freezing: false, frozenActions: [],
-    inActionSet: false, origSkbPriority: flow[M.skb_priority], slow: 0,
+    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), slow: 0,
   };
 }
 
@@ -124,7 +120,7 @@ export function xlateActions(xin: XlateIn): XlateOut {
     ctx.trace = reportTable(ctx, rule, ctx.tableId).subs;
     ctx.rule = rule === MISS ? undefined : rule;
   }
-  if (!xin.frozen && !ingressAllowed(ctx)) return finish(ctx, initial, top);
+  if (!tnlProcessEcn(ctx.flow) || (!xin.frozen && !ingressAllowed(ctx))) return finish(ctx, initial, top);
   const acts = ofpacts ?? (rule === MISS || !rule ? [] : rule.actions);
   if (rule && rule !== MISS) ctx.ruleCookie = rule.cookie;
   doXlateActions(ctx, acts, true, false);
