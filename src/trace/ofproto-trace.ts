@@ -2,6 +2,7 @@
 // print the tree, the final flow, megaflow and datapath actions, then follow
 // every recirculation the translation forked, each with its own section.
 import { M, copyFlow, type Flow } from '../meta-flow/flow.js';
+import { OFPP_UNSET } from '../ofp/ports.js';
 import { formatFlags, formatMatch, CT_STATE_NAMES } from '../meta-flow/match.js';
 import { formatIpv4, formatIpv6 } from '../meta-flow/values.js';
 import { formatOdpActions } from '../xlate/odp-actions.js';
@@ -64,6 +65,8 @@ export function ofprotoTrace(req: TraceRequest): TraceResult {
 }
 
 function pass(req: TraceRequest, flow: Flow, banner: string[], queue: RecircNode[], recircIds: RecircIds, node?: RecircNode): TracePass {
+  // xlate_in_init: the action set starts without an output port.
+  flow[M.actset_output] = BigInt(OFPP_UNSET);
   const initial = copyFlow(flow);
   const out = xlateActions({
     world: req.world, ofproto: req.bridge, flow: copyFlow(flow), frozen: node?.state, recircQueue: queue, recircIds,

@@ -8,13 +8,14 @@ import { formatFieldValue } from '../ofp/field-value.js';
 import { M, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
 import { prereqsOk } from '../meta-flow/prereqs.js';
 import { formatHex } from '../meta-flow/values.js';
-import { OFPP_IN_PORT } from '../ofp/ports.js';
+import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp/ports.js';
 import type { Ofpact, OfpactOf, OfpactType } from '../ofp/ofpact.js';
 import type { Subfield } from '../meta-flow/subfield.js';
 import { xreport, type Ctx } from './context.js';
 import { xlateTableAction, actionSetToList, cloneXlateActions } from './xlate.js';
 import { xlateOutputAction, xlateController, OFPR } from './output.js';
 import { composeConntrack, composeCtClear } from './conntrack.js';
+import { xlateGroupAction } from './group.js';
 import { subfieldValue, setSubfield, unwildcardSubfield } from './subfield-ops.js';
 import { formatActions } from '../ofp/actions.js';
 
@@ -68,6 +69,7 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
     if (port <= 0xffff) xlateOutputAction(ctx, port, a.maxLen, true, last, false, gb);
     else xreport(ctx, 'warn', `output port ${port} is out of range`);
   },
+  group: (ctx, a, last) => xlateGroupAction(ctx, a.groupId, last),
   controller: (ctx, a) => {
     if (a.pause) {
       ctx.freezing = true;
@@ -195,7 +197,7 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   clear_actions: (ctx) => {
     reportActionSet(ctx, 'was');
     ctx.actionSet = [];
-    ctx.flow[M.actset_output] = 0xfff7n;
+    ctx.flow[M.actset_output] = BigInt(OFPP_UNSET);
   },
   write_actions: (ctx, a) => {
     writeActions(ctx, a.actions);
@@ -230,14 +232,21 @@ function reasonCode(reason: string): number {
   return codes[reason] ?? 1;
 }
 
-/** xlate_write_actions: merge into the action set (one action of each kind). */
+/**
+ * xlate_write_actions: append to the action set (actionSetToList picks what
+ * runs).  actset_output follows the last output written, until a group.
+ */
 function writeActions(ctx: Ctx, acts: readonly Ofpact[]): void {
-  for (const a of acts) {
-    const sameKind = (b: Ofpact) => b.type === a.type && (a.type !== 'set_field' || (b as OfpactOf<'set_field'>).field === (a as OfpactOf<'set_field'>).field);
-    ctx.actionSet = ctx.actionSet.filter((b) => !sameKind(b));
-    ctx.actionSet.push(a);
-    if (a.type === 'output') ctx.flow[M.actset_output] = BigInt(a.port);
+  if (!ctx.actionSet.some((a) => a.type === 'group')) {
+    for (const a of acts) {
+      if (a.type === 'output') ctx.flow[M.actset_output] = BigInt(a.port);
+      if (a.type === 'group') {
+        ctx.flow[M.actset_output] = BigInt(OFPP_UNSET);
+        break;
+      }
+    }
   }
+  ctx.actionSet = [...ctx.actionSet, ...acts];
 }
 
 function reportActionSet(ctx: Ctx, verb: string): void {

@@ -15,9 +15,11 @@ const CT_ALG_NAMES: Record<number, string> = { 21: 'ftp', 69: 'tftp' };
 export function finishFreezing__(ctx: Ctx, table: number): number {
   const state = frozenState(ctx, table);
   const id = ctx.xin.recircIds.alloc(state, ctx.flow);
+  if (ctx.recircHash) putOdp(ctx, { type: 'hash', ...ctx.recircHash });
   putOdp(ctx, { type: 'recirc', id });
   ctx.freezing = false;
   ctx.frozenActions = [];
+  ctx.recircHash = undefined;
   return id;
 }
 

@@ -61,6 +61,8 @@ export interface Ctx {
   ctNat?: Extract<Ofpact, { type: 'nat' }>;
   freezing: boolean;
   frozenActions: Ofpact[];
+  /** A select group needs a datapath hash first: hash() precedes the recirc (recirc_update_dp_hash). */
+  recircHash?: { alg: 'l4' | 'sym_l4' | number; basis: number };
   inActionSet: boolean;
   origSkbPriority: bigint;
   /** The tunnel destination the packet arrived with (ctx->orig_tunnel_ipv6_dst). */

@@ -5,7 +5,7 @@
 
 const rot = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 
-function mhashAdd(hash: number, data: number): number {
+export function mhashAdd(hash: number, data: number): number {
   if (data) {
     data = Math.imul(data, 0xcc9e2d51) >>> 0;
     data = rot(data, 15);
@@ -16,7 +16,7 @@ function mhashAdd(hash: number, data: number): number {
   return (Math.imul(hash, 5) + 0xe6546b64) >>> 0;
 }
 
-function mhashFinish(hash: number): number {
+export function mhashFinish(hash: number): number {
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b) >>> 0;
   hash ^= hash >>> 13;

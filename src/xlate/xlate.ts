@@ -187,7 +187,7 @@ export function reportTable(ctx: Ctx, rule: LookupResult, tableId: number): Trac
   return xreport(ctx, 'table', text, { bridge: ctx.xbridge.name, table: tableId, rule: rule === MISS ? undefined : rule.source });
 }
 
-function resourceCheck(ctx: Ctx): boolean {
+export function resourceCheck(ctx: Ctx): boolean {
   if (ctx.depth >= MAX_DEPTH) {
     xreport(ctx, 'error', `over max translation depth ${MAX_DEPTH}`);
     ctx.error = 'Recursion too deep';
@@ -270,6 +270,12 @@ export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: 
       continue;
     }
     if (handler(ctx, a, last, groupBucket) === true) return;
+    // A freeze that ends translation (a select group waiting for its dp_hash)
+    // resumes with this action after the recirculation.
+    if (ctx.error === 'OK' && ctx.exit && ctx.freezing && ctx.frozenActions.length === 0) {
+      ctx.frozenActions.push(...acts.slice(i));
+      break;
+    }
   }
 }
 
@@ -343,20 +349,33 @@ export function xlateActionSet(ctx: Ctx): void {
   ctx.inActionSet = false;
 }
 
-/** ofpacts_execute_action_set: the action set in OpenFlow's fixed execution order. */
+/** Action set members of which only the last one written counts, in execution order (ACTION_SET_ORDER). */
+const ACTION_SET_SLOTS: readonly string[] = ['strip_vlan', 'pop_mpls', 'decap', 'encap', 'push_mpls', 'push_vlan', 'dec_ttl', 'dec_mpls_ttl', 'dec_nsh_ttl'];
+/** The action set runs only if it has one of these; the one later in this list wins (ACTION_SET_FINAL_PRIORITY). */
+const ACTION_SET_FINAL: readonly string[] = ['ct', 'ct_clear', 'resubmit', 'output', 'group'];
+/** Action set members that all run, in the order written. */
+const ACTION_SET_SET_OR_MOVE: ReadonlySet<string> = new Set([
+  'set_field', 'reg_move', 'set_eth_dst', 'set_eth_src', 'set_ip_dscp', 'set_ip_ecn', 'set_ip_ttl', 'set_ipv4_dst', 'set_ipv4_src',
+  'set_l4_dst_port', 'set_l4_src_port', 'set_mpls_label', 'set_mpls_tc', 'set_mpls_ttl', 'set_queue', 'set_tunnel', 'set_vlan_pcp', 'set_vlan_vid',
+]);
+
+/** ofpacts_execute_action_set: the action list an action set (or a group bucket) amounts to. */
 export function actionSetToList(set: readonly Ofpact[]): Ofpact[] {
-  const order = ['strip_vlan', 'pop_mpls', 'decap', 'encap', 'push_mpls', 'push_vlan', 'dec_ttl', 'dec_mpls_ttl', 'dec_nsh_ttl'];
-  const out: Ofpact[] = [];
-  for (const t of order) for (const a of set) if (a.type === t) out.push(a);
+  const slots = new Map<string, Ofpact>();
+  const setOrMove: Ofpact[] = [];
+  let final: Ofpact | undefined;
+  let finalClass = -1;
   for (const a of set) {
-    if (!order.includes(a.type) && !['set_queue', 'group', 'output', 'output_reg', 'output_trunc', 'controller', 'enqueue'].includes(a.type)) out.push(a);
+    const f = ACTION_SET_FINAL.indexOf(a.type);
+    if (ACTION_SET_SLOTS.includes(a.type)) slots.set(a.type, a);
+    else if (f >= 0 && f >= finalClass) {
+      final = a;
+      finalClass = f;
+    } else if (ACTION_SET_SET_OR_MOVE.has(a.type)) setOrMove.push(a);
   }
-  for (const a of set) if (a.type === 'set_queue') out.push(a);
-  const group = set.find((a) => a.type === 'group');
-  const output = set.find((a) => a.type === 'output');
-  if (group) out.push(group);
-  else if (output) out.push(output);
-  return out;
+  // Without a final action nothing would leave the switch, so nothing runs.
+  if (!final) return [];
+  return [...ACTION_SET_SLOTS.flatMap((t) => slots.get(t) ?? []), ...setOrMove, final];
 }
 
 /** finish_freezing: commit, then emit recirc for the frozen rest of the actions. */
