@@ -50,19 +50,22 @@ export function portNames(br: Bridge): PortNames {
   return new PortNames(entries);
 }
 
-/** OpenFlow 1.1+ instructions: a dump showing them means the flows were added with OF1.1+. */
-const OF11_ONLY = new Set(['goto_table', 'write_actions', 'clear_actions', 'write_metadata', 'meter']);
-
 /**
  * A dump prints each action the way the protocol it was dumped with encodes
- * it, while ofproto/trace prints actions as they were added. When a bridge
- * has dumps in several versions, the one matching how the flows were added
- * is the faithful one: OF1.1+ if its dump shows OF1.1+ instructions, else
- * the plain (OF1.0) dump.
+ * it, while ofproto/trace prints actions as they were added (`mod_dl_src` vs
+ * `set_field:...->eth_src`). When a bridge has dumps in several versions, use
+ * the one matching how the flows were added. OpenFlow 1.0/1.1 flow_mods
+ * always reset counters, which an OF1.3 dump shows as `reset_counts`; flows
+ * added with OF1.2+ lack it.
  */
 function chooseFlows(candidates: { dump: DumpText; rules: Rule[] }[]): Rule[] {
-  const of11 = candidates.find((c) => c.dump.ofVersion && c.rules.some((r) => r.actions.some((a) => OF11_ONLY.has(a.type))));
-  return (of11 ?? candidates.find((c) => !c.dump.ofVersion) ?? candidates[0]).rules;
+  const of1x = candidates.find((c) => c.dump.ofVersion && c.dump.ofVersion >= 'OpenFlow12');
+  const plain = candidates.find((c) => !c.dump.ofVersion);
+  if (of1x && plain) {
+    const addedWithOf10 = of1x.rules.filter((r) => r.stats.flags.includes('reset_counts')).length;
+    return addedWithOf10 * 2 > of1x.rules.length ? plain.rules : of1x.rules;
+  }
+  return (plain ?? candidates[0]).rules;
 }
 
 export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapshot {
