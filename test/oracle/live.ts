@@ -1,6 +1,6 @@
 // Live differential run: generate scenarios, record them with the real OVS, replay oftrace on
 // the recorded dumps, and report agreement per section. Reports, never asserts.
-//   npm run test:ovs [-- --seeds 1-20]
+//   npm run test:ovs [-- --seeds 1-20] [--keep DIR]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSummary, summarize } from './compare.js';
@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
   const seeds = parseSeeds(argv);
   const runCli = await loadRunCli();
   if (!runCli) console.log('oftrace: src/api.ts runCli is not available; every trace will count as a mismatch');
-  const out = mkdtempSync('/tmp/oftrace-live-');
+  // --keep DIR: record into DIR and leave it there for `npm run compare`-style digging.
+  const keepAt = argv.indexOf('--keep');
+  const out = keepAt >= 0 ? argv[keepAt + 1] : mkdtempSync('/tmp/oftrace-live-');
   const results: ReplayResult[] = [];
   try {
     for (const seed of seeds) {
@@ -36,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
       results.push(...(await replayFixture(join(out, scenario.name), runCli)));
     }
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    if (keepAt < 0) rmSync(out, { recursive: true, force: true });
   }
   const mismatches = results.filter((r) => !r.comparison.agree.whole);
   if (runCli) for (const r of mismatches.slice(0, 5)) console.log(`\n${describeMismatch(r)}`);
