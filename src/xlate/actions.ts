@@ -15,6 +15,7 @@ import { xreport, type Ctx } from './context.js';
 import { xlateTableAction, actionSetToList, cloneXlateActions } from './xlate.js';
 import { xlateOutputAction, xlateController, OFPR } from './output.js';
 import { composeConntrack, composeCtClear } from './conntrack.js';
+import { decMplsTtl, popMpls, pushMpls, setMplsLabel, setMplsTc, setMplsTtl } from './mpls.js';
 import { xlateGroupAction } from './group.js';
 import { subfieldValue, setSubfield, unwildcardSubfield } from './subfield-ops.js';
 import { formatActions } from '../ofp/actions.js';
@@ -161,14 +162,22 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
       ctx.flow[M.vlan_tci0] = ctx.flow[M.vlan_tci1];
     }
     if (n > 0) ctx.flow[n > 1 ? M.vlan_tci1 : M.vlan_tci0] = 0n;
+    ctx.vlanTpids.flow = ctx.vlanTpids.flow.slice(1);
   },
-  push_vlan: (ctx) => {
+  push_vlan: (ctx, a) => {
     const n = vlanCount(ctx.flow);
     if (n) ctx.wc[M.vlan_tci0] = allOnes(16);
     if (n > 0) ctx.wc[M.vlan_tci1] = n > 1 ? allOnes(16) : ctx.wc[M.vlan_tci1];
     ctx.flow[M.vlan_tci1] = ctx.flow[M.vlan_tci0];
     ctx.flow[M.vlan_tci0] = VLAN_CFI;
+    ctx.vlanTpids.flow = [a.ethertype, ctx.vlanTpids.flow[0] ?? 0x8100];
   },
+  push_mpls: (ctx, a) => pushMpls(ctx, a.ethertype),
+  pop_mpls: (ctx, a) => popMpls(ctx, a.ethertype),
+  set_mpls_label: (ctx, a) => setMplsLabel(ctx, a.label),
+  set_mpls_tc: (ctx, a) => setMplsTc(ctx, a.tc),
+  set_mpls_ttl: (ctx, a) => setMplsTtl(ctx, a.ttl),
+  dec_mpls_ttl: (ctx) => decMplsTtl(ctx),
   dec_ttl: (ctx, a) => {
     ctx.wc[M.nw_ttl] = 0xffn;
     full(ctx.wc, 'nw_proto', 8);

@@ -67,6 +67,8 @@ export interface Ctx {
   origSkbPriority: bigint;
   /** The tunnel destination the packet arrived with (ctx->orig_tunnel_ipv6_dst). */
   origTunnelDst: bigint;
+  /** VLAN TPIDs, outermost first, of the flow and of the datapath packet (a Flow keeps only TCIs); missing means 0x8100. */
+  vlanTpids: { flow: number[]; base: number[] };
   /** Does the datapath already have a copy of the packet in flight (slow path bits). */
   slow: number;
 }

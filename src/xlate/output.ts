@@ -61,6 +61,7 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
   }
   const flow = ctx.flow;
   const saved = [M.vlan_tci0, M.vlan_tci1, M.nw_tos, M.dl_dst, M.dl_src, M.packet_type, M.dl_type].map((m) => flow[m]);
+  const savedTpids = ctx.vlanTpids.flow;
   const tunnel = tunnelConfig(xport);
   if (tunnel) {
     composeTunnelOutput(ctx, xport, tunnel);
@@ -69,6 +70,7 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
     putOdp(ctx, { type: 'output', port: xport.odpPort });
   }
   [M.vlan_tci0, M.vlan_tci1, M.nw_tos, M.dl_dst, M.dl_src, M.packet_type, M.dl_type].forEach((m, i) => { flow[m] = saved[i]; });
+  ctx.vlanTpids.flow = savedTpids;
 }
 
 /** patch_port_output: continue in the peer bridge; its changes stay inside (a clone). */

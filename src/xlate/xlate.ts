@@ -12,6 +12,7 @@ import { ACTION_HANDLERS } from './actions.js';
 import type { OdpAction } from './odp-actions.js';
 import type { TraceNode } from './trace-tree.js';
 import { finishFreezing__ } from './conntrack.js';
+import { recircForMpls } from './mpls.js';
 import { tnlProcessEcn, tnlWcInit, tunnelDst } from './tunnel.js';
 
 export interface XlateOut {
@@ -74,7 +75,7 @@ export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
     xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
     depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
     conntracked: false, wasMpls: false, actionSet: [], freezing: false, frozenActions: [],
-    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), slow: 0,
+    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, slow: 0,
   };
 }
 
@@ -258,6 +259,7 @@ export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: 
   for (let i = 0; i < acts.length; i++) {
     const a = acts[i];
     if (ctx.error !== 'OK') break;
+    recircForMpls(ctx, a);
     if (ctx.exit || ctx.freezing) {
       if (ctx.freezing) ctx.frozenActions.push(...acts.slice(i));
       break;
@@ -319,7 +321,7 @@ export function cloneXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLast: boo
 /** xlate_commit_actions: bring the datapath packet in line with the flow. */
 export function commitActions(ctx: Ctx): void {
   const before = ctx.odp.length;
-  ctx.slow |= commitOdpActions(ctx.flow, ctx.baseFlow, ctx.wc, ctx.odp);
+  ctx.slow |= commitOdpActions(ctx.flow, ctx.baseFlow, ctx.wc, ctx.odp, { vlanTpids: ctx.vlanTpids });
   for (let i = before; i < ctx.odp.length; i++) ctx.odpSize += odpSize(ctx.odp[i]);
 }
 
