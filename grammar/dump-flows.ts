@@ -10,9 +10,11 @@ const Space = createToken({ name: 'Space', pattern: /[ \t]+/ });
 const Comma = createToken({ name: 'Comma', pattern: /,/ });
 const Equals = createToken({ name: 'Equals', pattern: /=/ });
 const Quoted = createToken({ name: 'Quoted', pattern: /"(?:[^"\\]|\\.)*"/ });
+// `packet_type=(1,0x800)`: a parenthesized value holds commas that do not end the item.
+const Parens = createToken({ name: 'Parens', pattern: /\([^()\n]*\)/ });
 const Word = createToken({ name: 'Word', pattern: /[^\s,="]+/, start_chars_hint: startCharsExcept(',="') });
 
-const ALL = [Actions, Space, Comma, Equals, Quoted, Word];
+const ALL = [Actions, Space, Comma, Equals, Quoted, Parens, Word];
 const lexer = new Lexer(ALL, { positionTracking: 'onlyOffset', ensureOptimizations: true });
 
 class FlowLineParser extends CstParser {
@@ -40,6 +42,7 @@ class FlowLineParser extends CstParser {
       this.AT_LEAST_ONE(() => this.OR([
         { ALT: () => this.CONSUME2(Word) },
         { ALT: () => this.CONSUME(Quoted) },
+        { ALT: () => this.CONSUME(Parens) },
         { ALT: () => this.CONSUME2(Equals) },
       ]));
     });

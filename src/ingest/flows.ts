@@ -6,7 +6,7 @@ import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
 import { newMatch, OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
 import { M, allOnes, ETH_TYPE, IPPROTO } from '../meta-flow/flow.js';
 import { parseActions } from '../ofp/actions.js';
-import type { PortNames } from '../ofp/ports.js';
+import { lookupName, type PortNames } from '../ofp/ports.js';
 import { InputError, quoteToken } from '../model/errors.js';
 import type { Rule, RuleStats } from '../model/rule.js';
 
@@ -35,6 +35,11 @@ export function setProtocol(match: Match, proto: [bigint, bigint?]): void {
   }
 }
 
+/** Names match_format prints that mf_from_name does not know: OVS drops the `tun_` of the GTP-U fields. */
+const PRINTED_FIELD_NAMES: ReadonlyMap<string, string> = new Map([
+  ['gtpu_flags', 'tun_gtpu_flags'], ['gtpu_msgtype', 'tun_gtpu_msgtype'],
+]);
+
 const FLAG_KEYS = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'allow_hidden_fields', 'no_readonly_table'];
 
 type StatSetter = (r: Rule, v: string) => boolean;
@@ -55,8 +60,8 @@ const STATS: ReadonlyMap<string, StatSetter> = new Map<string, StatSetter>([
 export interface FlowsContext {
   file: string;
   ports?: PortNames;
-  /** Table names from `--names` dumps, name -> id (filled as seen). */
-  tableIds?: Map<string, number>;
+  /** Table names, which `--names` dumps print instead of ids. */
+  tables?: PortNames;
 }
 
 function lineError(ctx: FlowsContext, line: FlowLine, column: number, msg: string): InputError {
@@ -81,13 +86,10 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
     }
     if (key === 'table') {
       const n = int(value);
-      if (n !== undefined && n < 255) rule.table = n;
-      else if (/^[A-Za-z_][\w-]*$/.test(value) || value.startsWith('"')) {
-        rule.tableName = value;
-        const id = ctx.tableIds?.get(value);
-        if (id === undefined) throw lineError(ctx, line, column, `unknown table name ${quoteToken(value)} (no table ids for --names dump)`);
-        rule.table = id;
-      } else throw lineError(ctx, line, column, `bad table id ${quoteToken(value)}`);
+      const id = n ?? (ctx.tables && lookupName(value, ctx.tables));
+      if (id === undefined) throw lineError(ctx, line, column + 'table='.length, `unknown table ${quoteToken(value)} (a --names dump prints table names, whose ids oftrace does not know)`);
+      if (id > 254) throw lineError(ctx, line, column + 'table='.length, `bad table id ${quoteToken(value)}`);
+      rule.table = id;
       continue;
     }
     const stat = STATS.get(key);
@@ -95,13 +97,13 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
       if (!stat(rule, value)) throw lineError(ctx, line, column, `bad value ${quoteToken(value)} for ${key}`);
       continue;
     }
-    const field = fieldByName(key);
+    const field = fieldByName(PRINTED_FIELD_NAMES.get(key) ?? key);
     if (!field) throw lineError(ctx, line, column, `unknown field ${quoteToken(key)}`);
     const fv = parseFieldValue(field, value, ctx.ports);
     if (typeof fv === 'string') throw lineError(ctx, line, column + key.length + 1, `bad value for ${key}: ${fv}`);
     setMatchField(rule.match, field, fv);
   }
-  rule.actions = parseActions(line.actions, { file: ctx.file, line: line.src.line, column: line.actionsColumn });
+  rule.actions = parseActions(line.actions, { file: ctx.file, line: line.src.line, column: line.actionsColumn }, ctx.ports, ctx.tables);
   return rule;
 }
 

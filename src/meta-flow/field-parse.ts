@@ -121,4 +121,14 @@ export function setMatchField(match: Match, f: Field, fv: FieldValue): void {
   }
   setFieldValue(match.flow, f, value & mask, mask);
   unwildcardField(match.wc, f, mask);
+  // An exact value goes through mf_set_value, whose match_set_icmp_type/code,
+  // match_set_ipv6_label and match_set_nd_options_type match the whole flow
+  // member, not just the field's bits; OVS prints them exact (`icmp_type=8`).
+  const memberBits = WHOLE_MEMBER_WHEN_EXACT[f.id];
+  if (memberBits && mask === allOnes(f.bits)) match.wc[f.segments[0].member] = allOnes(memberBits);
 }
+
+const WHOLE_MEMBER_WHEN_EXACT: Record<string, number> = {
+  MFF_ICMPV4_TYPE: 16, MFF_ICMPV4_CODE: 16, MFF_ICMPV6_TYPE: 16, MFF_ICMPV6_CODE: 16, MFF_IPV6_LABEL: 32,
+  MFF_ND_OPTIONS_TYPE: 16,
+};

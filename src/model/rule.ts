@@ -26,7 +26,5 @@ export interface Rule {
   /** Actions and OpenFlow 1.1+ instructions, in order (instructions are ofpacts too). */
   actions: Ofpact[];
   stats: RuleStats;
-  /** Table name when the dump was taken with `--names` and the table has one. */
-  tableName?: string;
   source: SourceRef;
 }

@@ -4,7 +4,7 @@ import { parseSubfield, type Subfield } from '../meta-flow/subfield.js';
 import { allOnes } from '../meta-flow/flow.js';
 import { parseInteger } from '../meta-flow/values.js';
 import type { Ofpact, OfpactOf, OfpactType } from './ofpact.js';
-import { parsePort, type PortNames } from './ports.js';
+import { formatName, lookupName, parsePort, type PortNames } from './ports.js';
 
 /** An action's argument text and the column where it starts. */
 export interface Arg {
@@ -14,12 +14,15 @@ export interface Arg {
 
 export interface ParseContext {
   ports?: PortNames;
+  /** Table names of a `--names` dump (a name map like the ports'). */
+  tables?: PortNames;
   /** Parses a nested action list (clone, ct exec, write_actions); `outer` names the container. */
   parseNested(arg: Arg, outer: string): Ofpact[];
 }
 
 export interface FormatContext {
   ports?: PortNames;
+  tables?: PortNames;
   formatNested(acts: Ofpact[]): string;
 }
 
@@ -70,9 +73,16 @@ export function parsePortArg(arg: Arg, ctx: ParseContext): number {
   return port;
 }
 
-/** Table ids are numbers here: OVS's table names need a table map we never have. */
-export function parseTable(arg: Arg): number {
-  return parseUint(arg, 8, 'table');
+/** A table id, or a table name when the dump was taken with `--names` (ofputil_table_from_string). */
+export function parseTable(arg: Arg, tables?: PortNames): number {
+  const named = tables && !/^\d/.test(arg.text) ? lookupName(arg.text, tables) : undefined;
+  return named ?? parseUint(arg, 8, 'table');
+}
+
+/** ofputil_format_table: the table's name when it has one. */
+export function formatTable(id: number, tables?: PortNames): string {
+  const name = tables?.name(id);
+  return name !== undefined ? formatName(name) : String(id);
 }
 
 /** Splits `arg` at the first `->` (set_field_split_str). */

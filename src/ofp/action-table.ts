@@ -5,7 +5,7 @@ import { fieldByName } from '../meta-flow/field.js';
 import { formatSubfield, parseSubfield } from '../meta-flow/subfield.js';
 import { formatHex, formatIpv4, formatMac, parseInteger, parseIpv4, parseMac } from '../meta-flow/values.js';
 import {
-  ArgError, defineAction, formatHexBytes, parseHexBytes, parsePortArg, parseSubfieldArg, parseTable, parseUint,
+  ArgError, defineAction, formatHexBytes, formatTable, parseHexBytes, parsePortArg, parseSubfieldArg, parseTable, parseUint,
   parseUint64, splitArrow, type AnyActionDef, type Arg, type FormatContext, type ParseContext,
 } from './action-def.js';
 import { ctAction, natAction } from './ct.js';
@@ -163,7 +163,7 @@ function parseResubmit(arg: Arg, ctx: ParseContext): Ofpact {
   const tableCol = arg.col + portText.length + 1;
   const r: OfpactOf<'resubmit'> = { type: 'resubmit', inPort: OFPP_IN_PORT, tableId: NO_TABLE, withCtOrig: false };
   if (portText) r.inPort = parsePortArg({ text: portText, col: arg.col }, ctx);
-  if (tableText) r.tableId = parseTable({ text: tableText, col: tableCol });
+  if (tableText) r.tableId = parseTable({ text: tableText, col: tableCol }, ctx.tables);
   if (ctText) {
     if (ctText !== 'ct') throw new ArgError(`${ctText}: unknown parameter`, tableCol + tableText.length + 1);
     r.withCtOrig = true;
@@ -178,7 +178,7 @@ function parseResubmit(arg: Arg, ctx: ParseContext): Ofpact {
 function formatResubmit(a: OfpactOf<'resubmit'>, ctx: FormatContext): string {
   if (a.inPort !== OFPP_IN_PORT && a.tableId === NO_TABLE) return `resubmit:${formatPort(a.inPort, ctx.ports)}`;
   const port = a.inPort !== OFPP_IN_PORT ? formatPort(a.inPort, ctx.ports) : '';
-  const table = a.tableId !== NO_TABLE ? String(a.tableId) : '';
+  const table = a.tableId !== NO_TABLE ? formatTable(a.tableId, ctx.tables) : '';
   return `resubmit(${port},${table}${a.withCtOrig ? ',ct' : ''})`;
 }
 
@@ -657,7 +657,7 @@ export const ACTIONS: readonly AnyActionDef[] = [
   defineAction({
     type: 'goto_table',
     names: ['goto_table'],
-    parse: (arg) => ({ type: 'goto_table', tableId: parseTable(arg) }),
-    format: (a) => `goto_table:${a.tableId}`,
+    parse: (arg, ctx) => ({ type: 'goto_table', tableId: parseTable(arg, ctx.tables) }),
+    format: (a, ctx) => `goto_table:${formatTable(a.tableId, ctx.tables)}`,
   }),
 ];

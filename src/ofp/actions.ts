@@ -30,18 +30,21 @@ const INSTRUCTIONS: ReadonlySet<OfpactType> = new Set(['meter', 'clear_actions',
  * Parses the text after `actions=` in a dump-flows line (or a group bucket's
  * actions) into ofpacts, OpenFlow 1.1+ instructions included.
  */
-export function parseActions(text: string, where: SourcePosition, ports?: PortNames): Ofpact[] {
-  return parseList({ text, col: where.column }, where, ports, undefined, 0);
+export function parseActions(text: string, where: SourcePosition, ports?: PortNames, tables?: PortNames): Ofpact[] {
+  return parseList({ text, col: where.column }, where, { ports, tables }, undefined, 0);
 }
 
-function parseList(arg: Arg, where: SourcePosition, ports: PortNames | undefined, outer: string | undefined, depth: number): Ofpact[] {
+type Names = Pick<ParseContext, 'ports' | 'tables'>;
+
+function parseList(arg: Arg, where: SourcePosition, names: Names, outer: string | undefined, depth: number): Ofpact[] {
   const fail = (message: string, col: number): never => {
     throw new InputError(message, where.file, where.line, col);
   };
   if (depth >= MAX_NESTING) fail('Action nested too deeply', arg.col);
+  const { ports } = names;
   const ctx: ParseContext = {
-    ports,
-    parseNested: (inner, container) => parseList(inner, where, ports, container, depth + 1),
+    ...names,
+    parseNested: (inner, container) => parseList(inner, where, names, container, depth + 1),
   };
   const acts: Ofpact[] = [];
   let dropCol: number | undefined;
@@ -74,9 +77,9 @@ function parseList(arg: Arg, where: SourcePosition, ports: PortNames | undefined
 }
 
 /** ofpacts_format: the actions as dump-flows prints them after `actions=`; `drop` when empty. */
-export function formatActions(acts: readonly Ofpact[], ports?: PortNames): string {
+export function formatActions(acts: readonly Ofpact[], ports?: PortNames, tables?: PortNames): string {
   if (acts.length === 0) return 'drop';
-  const ctx: FormatContext = { ports, formatNested: (inner) => formatActions(inner, ports) };
+  const ctx: FormatContext = { ports, tables, formatNested: (inner) => formatActions(inner, ports, tables) };
   return acts.map((a) => formatAction(a, ctx)).join(',');
 }
 

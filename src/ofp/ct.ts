@@ -1,7 +1,7 @@
 // Connection tracking: `ct(...)` and `nat(...)` (parse_CT / format_CT, parse_NAT / format_NAT).
 import { formatSubfield, parseSubfield } from '../meta-flow/subfield.js';
 import { formatIpv4, formatIpv6, parseInteger, parseIpv4, parseIpv6 } from '../meta-flow/values.js';
-import { ArgError, defineAction, parseTable, type Arg } from './action-def.js';
+import { ArgError, defineAction, formatTable, parseTable, type Arg } from './action-def.js';
 import { splitKeyValues } from './key-value.js';
 import type { NatRange, OfpactOf } from './ofpact.js';
 
@@ -23,7 +23,7 @@ export const ctAction = defineAction({
         case 'commit': ct.commit = true; break;
         case 'force': ct.force = true; break;
         case 'table':
-          ct.recircTable = parseTable(value);
+          ct.recircTable = parseTable(value, ctx.tables);
           if (ct.recircTable === NX_CT_RECIRC_NONE) throw new ArgError('invalid table 0xff', kv.valueCol);
           break;
         case 'zone': {
@@ -55,7 +55,7 @@ export const ctAction = defineAction({
     const parts: string[] = [];
     if (a.commit) parts.push('commit');
     if (a.force) parts.push('force');
-    if (a.recircTable !== NX_CT_RECIRC_NONE) parts.push(`table=${a.recircTable}`);
+    if (a.recircTable !== NX_CT_RECIRC_NONE) parts.push(`table=${formatTable(a.recircTable, ctx.tables)}`);
     if (a.zoneSrc) parts.push(`zone=${formatSubfield(a.zoneSrc)}`);
     else if (a.zoneImm) parts.push(`zone=${a.zoneImm}`);
     // OVS prints a leading nat outside the exec(...) envelope.

@@ -3,7 +3,7 @@ import { allOnes } from '../meta-flow/flow.js';
 import { formatSubfield, parseSubfield, type Subfield } from '../meta-flow/subfield.js';
 import { formatHex, parseInteger } from '../meta-flow/values.js';
 import {
-  ArgError, defineAction, parseSubfieldArg, parseTable, parseUint, parseUint64, splitArrow, type Arg, type ParseContext,
+  ArgError, defineAction, formatTable, parseSubfieldArg, parseTable, parseUint, parseUint64, splitArrow, type Arg, type ParseContext,
 } from './action-def.js';
 import { formatFieldValue, parseFieldValue, valueBits } from './field-value.js';
 import { splitKeyValues } from './key-value.js';
@@ -18,7 +18,7 @@ export const learnAction = defineAction({
   names: ['learn'],
   parse: parseLearn,
   format: (a, ctx) => {
-    const parts = [`table=${a.tableId}`];
+    const parts = [`table=${formatTable(a.tableId, ctx.tables)}`];
     if (a.idleTimeout) parts.push(`idle_timeout=${a.idleTimeout}`);
     if (a.hardTimeout) parts.push(`hard_timeout=${a.hardTimeout}`);
     if (a.finIdleTimeout) parts.push(`fin_idle_timeout=${a.finIdleTimeout}`);
@@ -66,7 +66,7 @@ function parseLearn(arg: Arg, ctx: ParseContext): Learn {
     const value: Arg = { text: kv.value, col: kv.valueCol };
     switch (kv.key) {
       case 'table':
-        learn.tableId = parseTable(value);
+        learn.tableId = parseTable(value, ctx.tables);
         if (learn.tableId === 255) throw new ArgError('table id 255 not valid for `learn\' action', kv.valueCol);
         break;
       case 'priority': learn.priority = parseUint(value, 16, 'priority'); break;

@@ -66,8 +66,23 @@ export function formatPort(port: number, names?: PortNames): string {
   const reserved = RESERVED.get(port);
   if (reserved) return reserved;
   const name = names?.name(port);
-  if (name !== undefined) return /^[A-Za-z][A-Za-z0-9]*$/.test(name) ? name : JSON.stringify(name);
-  return String(port);
+  return name !== undefined ? formatName(name) : String(port);
+}
+
+/** A port or table name as OVS prints it: bare when it is a plain word, else quoted. */
+export function formatName(name: string): string {
+  return /^[A-Za-z][A-Za-z0-9]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** The number of a name, bare or quoted, in a name map (ports or tables). */
+export function lookupName(s: string, names: PortNames): number | undefined {
+  if (!s.startsWith('"')) return names.number(s);
+  try {
+    const unquoted: unknown = JSON.parse(s);
+    return typeof unquoted === 'string' ? names.number(unquoted) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** ofputil_port_from_string: a number, a reserved name (any case) or a (quoted) port name. */
@@ -80,14 +95,7 @@ export function parsePort(s: string, names?: PortNames): number | undefined {
   }
   const reserved = RESERVED_BY_NAME.get(s.toUpperCase());
   if (reserved !== undefined) return reserved;
-  if (!names) return undefined;
-  if (!s.startsWith('"')) return names.number(s);
-  try {
-    const unquoted: unknown = JSON.parse(s);
-    return typeof unquoted === 'string' ? names.number(unquoted) : undefined;
-  } catch {
-    return undefined;
-  }
+  return names && lookupName(s, names);
 }
 
 /** OpenFlow 1.1+ 32-bit port number for an OF1.0 port (ofputil_port_to_ofp11). */
