@@ -199,7 +199,11 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   exit: (ctx) => { ctx.exit = true; },
   conjunction: (ctx) => { xreport(ctx, 'error', 'executing no-op conjunction action'); },
   fin_timeout: (ctx) => full(ctx.wc, 'nw_proto', 8),
-  learn: (ctx) => { xreport(ctx, 'warn', 'suppressing side effects, so learn action ignored'); },
+  learn: (ctx, a) => {
+    // learn_mask: the learned flow depends on the fields the specs read.
+    for (const spec of a.specs) if ('src' in spec) unwildcardSubfield(ctx.wc, spec.src);
+    xreport(ctx, 'warn', 'suppressing side effects, so learn action ignored');
+  },
   write_metadata: (ctx, a) => {
     ctx.flow[M.metadata] = (ctx.flow[M.metadata] & ~a.mask) | (a.metadata & a.mask);
   },

@@ -5,6 +5,7 @@
 // nw_dst/nw_src and a ports trie deciding how little needs un-wildcarding.
 import { M, N_MEMBERS, allOnes, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import type { Rule } from '../model/rule.js';
+import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 
 /** Stage boundaries (first member of the next stage): struct flow's dl_dst, nw_src, nd_target. */
 const STAGE_ENDS = [M.dl_dst, M.nw_src, M.nd_target];
@@ -152,19 +153,38 @@ export class Classifier {
     this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
   }
 
-  /** classifier_lookup: the best rule for `flow`, OR-ing what was examined into `wc`. */
-  lookup(flow: Flow, wc: Flow, isConjunctive: (r: Rule) => boolean = () => false): Rule | undefined {
+  /**
+   * classifier_lookup__: the best rule for `flow`, OR-ing what was examined
+   * into `wc`.  Rules made of conjunction actions are soft matches, resolved
+   * by looking up again with conj_id set (conjunction.ts).
+   */
+  lookup(flow: Flow, wc: Flow, allowConjunctive = true): Rule | undefined {
     const tctx: TrieCtx[] = TRIE_MEMBERS.map(() => ({ done: false, maskbits: 0, plens: new Set<number>() }));
     let hard: Rule | undefined;
     let hardPri = -Infinity;
+    const soft: SoftMatch[] = [];
+    let softPri = -Infinity;
     for (const st of this.subtables) {
       if (st.maxPriority < hardPri + 1) break;
-      const match = this.findMatchWc(st, flow, wc, tctx, isConjunctive);
+      const rules = this.findMatchWc(st, flow, wc, tctx);
+      const match = rules?.[0];
       if (!match || match.priority <= hardPri) continue;
-      hard = match;
-      hardPri = match.priority;
+      if (!ruleConjunctions(match)) {
+        hard = match;
+        hardPri = match.priority;
+      } else if (allowConjunctive) {
+        soft.push({ rules: rules!, index: 0 });
+        softPri = Math.max(softPri, match.priority);
+      }
     }
-    return hard;
+    if (hardPri >= softPri) return hard;
+    return resolveSoftMatches(soft, hard, (conjId) => {
+      const saved = flow[M.conj_id];
+      flow[M.conj_id] = BigInt(conjId);
+      const rule = this.lookup(flow, wc, false);
+      flow[M.conj_id] = saved;
+      return rule;
+    });
   }
 
   private checkTries(st: Subtable, stage: number[], flow: Flow, wc: Flow, tctx: TrieCtx[]): boolean {
@@ -193,7 +213,8 @@ export class Classifier {
     return false;
   }
 
-  private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[], isConjunctive: (r: Rule) => boolean): Rule | undefined {
+  /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
+  private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
     const used: number[] = [];
     const noMatch = () => {
       for (const m of used) wc[m] |= st.mask[m];
@@ -207,8 +228,7 @@ export class Classifier {
     }
     if (this.checkTries(st, st.stages[last], flow, wc, tctx)) return noMatch();
     const rules = st.byKey.get(keyOf(flow, st.mask, st.members));
-    const rule = rules?.find((r) => !isConjunctive(r)) ?? rules?.[0];
-    if (!rule && st.portsMaskLen) {
+    if (!rules && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
       const mbits = st.portsTrie.lookup(value, 32).maskbits;
@@ -218,6 +238,6 @@ export class Classifier {
       return noMatch();
     }
     for (const m of st.members) wc[m] |= st.mask[m];
-    return rule;
+    return rules;
   }
 }

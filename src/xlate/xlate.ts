@@ -161,15 +161,11 @@ export function lookupFromTable(ctx: Ctx, tableId: number, inPort: number, _mayP
   }
   flow[M.in_port] = BigInt(inPort);
   const cls = ctx.xbridge.classifier(tableId);
-  const rule = cls?.lookup(flow, ctx.wc, isConjunctive);
+  const rule = cls?.lookup(flow, ctx.wc);
   flow[M.in_port] = oldInPort;
   flow[M.tp_src] = oldTpSrc;
   flow[M.tp_dst] = oldTpDst;
   return { rule: rule ?? MISS, tableId };
-}
-
-function isConjunctive(r: Rule): boolean {
-  return r.actions.some((a) => a.type === 'conjunction');
 }
 
 /** xlate_report_table: `%2d. match, priority N[, cookie 0x..]`. */
