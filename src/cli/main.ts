@@ -7,6 +7,7 @@ import { loadSnapshot } from '../ingest/load.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { traceCommand } from './trace-command.js';
 import { showCommand, flowsCommand } from './show-commands.js';
+import { checkCommand, diffCommand, type CheckOptions, type DiffOptions } from './check-commands.js';
 
 export interface CliResult {
   stdout: string;
@@ -18,6 +19,8 @@ export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   stdin?: string;
+  /** Colour the human-readable reports (the launcher sets it on a terminal without NO_COLOR). */
+  color?: boolean;
 }
 
 /** Where the dumps come from, as the options name them. */
@@ -70,6 +73,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['ovs', 'json']).default('ovs'))
     .option('--json', 'same as --format json')
     .showHelpAfterError(false)
+    // Options after a subcommand's name are the subcommand's (`check --json`, `diff --flows FILE`).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: (s) => { if (!/unknown option/.test(s)) io.err(s); } })
     .action((bridge: string | undefined, flow: string | undefined, _packet: string | undefined, opts) => {
@@ -84,6 +89,19 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--table <n>', 'only this table', (v) => Number(v))
     .option('--json', 'JSON output')
     .action((bridge: string, o: { table?: number; json?: boolean }) => { setExit(flowsCommand(loadFromOptions(cmd.opts(), io), bridge, o, io)); });
+  cmd.command('check')
+    .description('trace the cases of a YAML spec against its snapshot; exit 0 all pass, 1 some fail, 2 bad spec')
+    .argument('<spec>', 'the spec file (snapshot path and cases with expectations)')
+    .option('--junit <file>', 'also write JUnit XML, one testcase per case')
+    .option('--json', 'print the results as JSON (oftrace/check/v1)')
+    .action((spec: string, o: CheckOptions) => { setExit(checkCommand(spec, o, io)); });
+  cmd.command('diff')
+    .description('trace the same packets through two snapshots and show what changed; exit 1 when anything did')
+    .requiredOption('--before <dir>', 'the old snapshot (--dumps folder or sosreport)')
+    .requiredOption('--after <dir>', 'the new snapshot')
+    .option('--spec <file>', 'the packets: a check spec\'s cases')
+    .option('--flows <file>', 'the packets: `BRIDGE FLOW` per line')
+    .action((o: DiffOptions) => { setExit(diffCommand(o, io)); });
   return cmd;
 }
 
@@ -92,9 +110,9 @@ function normalizeArgv(argv: string[]): string[] {
   return argv.map((a) => (a === '-generate' ? '--generate' : a));
 }
 
-export async function runCli(argv: string[], stdin?: string): Promise<CliResult> {
+export async function runCli(argv: string[], stdin?: string, opts: { color?: boolean } = {}): Promise<CliResult> {
   let stdout = '', stderr = '', exitCode = 0;
-  const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin };
+  const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin, color: opts.color };
   try {
     await program(io, (c) => { exitCode = c; }).parseAsync(normalizeArgv(argv), { from: 'user' });
   } catch (e) {

@@ -1,0 +1,95 @@
+// Running a check spec: load its snapshot, trace every case, compare what
+// happened with what the case expects.
+import { readDumpsDir } from '../ingest/sources.js';
+import { loadSnapshot } from '../ingest/load.js';
+import { parseTraceFlow } from '../trace/flow-parse.js';
+import { formatTraceOvs, ofprotoTrace, type TraceResult } from '../trace/ofproto-trace.js';
+import { World } from '../xlate/world.js';
+import { formatOutputs, outputMatches, traceFacts, type TraceFacts } from './facts.js';
+import { SpecError, type CheckCase, type CheckSpec, type Expect, type ExpectKey } from './spec.js';
+
+/** One packet to trace: a spec case, or a line of a `diff --flows` file. */
+export interface Packet {
+  name: string;
+  bridge: string;
+  flow: string;
+  ctNext: number[];
+}
+
+export interface Traced {
+  result: TraceResult;
+  facts: TraceFacts;
+  /** The ofproto/trace text, for reports. */
+  text: string;
+}
+
+export interface Mismatch {
+  key: ExpectKey;
+  expected: string;
+  actual: string;
+}
+
+export interface CaseResult {
+  case: CheckCase;
+  traced: Traced;
+  mismatches: Mismatch[];
+}
+
+/** A --dumps folder or sosreport as a World; load warnings go to `warn`. */
+export function loadWorld(dir: string, warn: (msg: string) => void): World {
+  return new World(loadSnapshot(readDumpsDir(dir), { warn }));
+}
+
+/** Traces a packet, or says why it cannot be traced (unknown bridge, bad flow). */
+export function tracePacket(world: World, p: Packet): Traced | string {
+  const bridge = world.bridges.get(p.bridge);
+  if (!bridge) return `${p.bridge}: unknown bridge`;
+  const flow = parseTraceFlow(p.flow, bridge.names);
+  if (typeof flow === 'string') return `bad flow: ${flow}`;
+  const result = ofprotoTrace({ world, bridge, flow, ctNext: p.ctNext });
+  return { result, facts: traceFacts(result, world, bridge), text: formatTraceOvs(result) };
+}
+
+/** Traces every case; a case that cannot be traced is a spec error (exit 2), not a failure. */
+export function runCheck(spec: CheckSpec, world: World): CaseResult[] {
+  const traced = spec.cases.map((c) => {
+    const t = tracePacket(world, c);
+    if (typeof t === 'string') throw new SpecError(`case ${JSON.stringify(c.name)}: ${t}`, spec.file, t.startsWith('bad flow') ? c.flowLine : c.bridgeLine);
+    return t;
+  });
+  return spec.cases.map((c, i) => ({ case: c, traced: traced[i], mismatches: evaluate(c.expect, traced[i].facts) }));
+}
+
+export function evaluate(expect: Expect, facts: TraceFacts): Mismatch[] {
+  const out: Mismatch[] = [];
+  const shown = formatOutputs(facts.outputs);
+  const miss = (key: ExpectKey, expected: string, actual: string) => out.push({ key, expected, actual });
+
+  if (expect.outputs_include) {
+    const missing = expect.outputs_include.filter((p) => !facts.outputs.some((o) => outputMatches(o, p)));
+    if (missing.length) miss('outputs_include', `leaves by ${expect.outputs_include.join(', ')}`, `does not leave by ${missing.join(', ')}; outputs: ${shown}`);
+  }
+  if (expect.outputs_exclude) {
+    const present = expect.outputs_exclude.filter((p) => facts.outputs.some((o) => outputMatches(o, p)));
+    if (present.length) miss('outputs_exclude', `never leaves by ${expect.outputs_exclude.join(', ')}`, `leaves by ${present.join(', ')}; outputs: ${shown}`);
+  }
+  if (expect.max_outputs !== undefined && facts.outputs.length > expect.max_outputs) {
+    miss('max_outputs', `at most ${expect.max_outputs} outputs`, `${facts.outputs.length} outputs: ${shown}`);
+  }
+  if (expect.drop !== undefined && expect.drop !== (facts.outputs.length === 0)) {
+    miss('drop', expect.drop ? 'dropped (no output)' : 'not dropped (some output)', `outputs: ${shown}`);
+  }
+  if (expect.datapath_actions !== undefined && expect.datapath_actions !== facts.datapathActions) {
+    miss('datapath_actions', expect.datapath_actions, facts.datapathActions);
+  }
+  if (expect.megaflow !== undefined && expect.megaflow !== facts.megaflow) miss('megaflow', expect.megaflow, facts.megaflow);
+  if (expect.visits) {
+    const seen = new Set(facts.path.map((s) => s.at));
+    const missing = expect.visits.filter((v) => !seen.has(v));
+    if (missing.length) miss('visits', `passes through ${expect.visits.join(', ')}`, `never reaches ${missing.join(', ')}; path: ${[...seen].join(' ') || '(no tables)'}`);
+  }
+  if (expect.loop !== undefined && expect.loop !== facts.loop) {
+    miss('loop', expect.loop ? 'a loop' : 'no loop', !facts.loop ? 'no loop' : facts.loopAt ? `loops: re-enters ${facts.loopAt} in a state it had there before` : 'loops');
+  }
+  return out;
+}
