@@ -119,6 +119,19 @@ export function formatTraceOvs(result: TraceResult): string {
     out.push(...formatTraceTree(p.tree));
     out.push('', `Final flow: ${p.finalFlow}`, `Megaflow: ${p.megaflow}`, `Datapath actions: ${p.datapathActions}`);
     if (p.failure) out.push(`Translation failed (${p.failure}), packet is dropped.`);
+    else if (p.out.slow) out.push(...explainSlowPath(p.out.slow));
   });
   return out.join('\n') + '\n';
+}
+
+/** slow_path_reason explanations (lib/odp-util.h SLOW_PATH_REASONS), by bit. */
+const SLOW_PATH_EXPLANATIONS = ['Consists of CFM packets', 'Consists of BFD packets', 'Consists of LACP packets',
+  'Consists of STP packets', 'Consists of LLDP packets', 'Uses action(s) not supported by datapath',
+  "Datapath can't match specifically enough"];
+
+/** explain_slow_path: one line per reason, lowest bit first. */
+function explainSlowPath(slow: number): string[] {
+  const lines = ['This flow is handled by the userspace slow path because it:'];
+  SLOW_PATH_EXPLANATIONS.forEach((text, bit) => { if (slow & (1 << bit)) lines.push(`  - ${text}.`); });
+  return lines;
 }

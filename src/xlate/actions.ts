@@ -65,10 +65,14 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   output: (ctx, a, last, gb) => xlateOutputAction(ctx, a.port, a.maxLen, true, last, false, gb),
   output_trunc: (ctx, a, last, gb) => xlateOutputAction(ctx, a.port, a.maxLen, true, last, true, gb),
   output_reg: (ctx, a, last, gb) => {
-    const port = Number(subfieldValue(ctx.flow, a.src));
+    const port = subfieldValue(ctx.flow, a.src);
+    if (port > 0xffffn) {
+      xreport(ctx, 'warn', `output port ${port} is out of range`);
+      return;
+    }
+    xreport(ctx, 'detail', `output port is ${port}`);
     unwildcardSubfield(ctx.wc, a.src);
-    if (port <= 0xffff) xlateOutputAction(ctx, port, a.maxLen, true, last, false, gb);
-    else xreport(ctx, 'warn', `output port ${port} is out of range`);
+    xlateOutputAction(ctx, Number(port), a.maxLen, false, last, false, gb);
   },
   group: (ctx, a, last) => xlateGroupAction(ctx, a.groupId, last),
   controller: (ctx, a) => {

@@ -233,9 +233,13 @@ export class Classifier {
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
       const mbits = st.portsTrie.lookup(value, 32).maskbits;
       const bits = pmask & (mbits ? allOnes(mbits) << BigInt(32 - mbits) : 0n);
-      wc[M.tp_src] |= bits >> 16n;
-      wc[M.tp_dst] |= bits & 0xffffn;
-      return noMatch();
+      // The final stage was looked at too: fold all of it (nd_target, arp_sha, ...)
+      // except the ports, of which only the trie's prefix counts.
+      const tpSrc = wc[M.tp_src] | (bits >> 16n), tpDst = wc[M.tp_dst] | (bits & 0xffffn);
+      for (const m of st.members) wc[m] |= st.mask[m];
+      wc[M.tp_src] = tpSrc;
+      wc[M.tp_dst] = tpDst;
+      return undefined;
     }
     for (const m of st.members) wc[m] |= st.mask[m];
     return rules;

@@ -27,8 +27,9 @@ function bundleOf(p: XPort): Bundle {
 
 const trunksVlan = (b: Bundle, vlan: number) => b.mode !== 'access' && (!b.trunks || b.trunks.includes(vlan));
 
-function includesVlan(b: Bundle, vid: number): boolean {
-  return b.mode === 'access' ? vid === b.vlan : trunksVlan(b, vid);
+/** xbundle_includes_vlan: `inner` is the packet's second VLAN (QinQ), 0 when none. */
+function includesVlan(b: Bundle, vid: number, inner: number): boolean {
+  return b.mode === 'access' ? vid === b.vlan && inner === 0 : trunksVlan(b, vid);
 }
 
 export function xlateNormal(ctx: Ctx): void {
@@ -54,10 +55,14 @@ export function xlateNormal(ctx: Ctx): void {
     return;
   }
   // The VLAN the packet belongs to inside the bridge.
+  // The inner tag survives input translation except on access ports.
+  const innerVid = inBundle.mode !== 'access' && tagged && flow[M.vlan_tci1] & VLAN_CFI ? Number(flow[M.vlan_tci1] & VLAN_VID_MASK) : 0;
   const vlan = inBundle.mode === 'access' || ((inBundle.mode === 'native-tagged' || inBundle.mode === 'native-untagged') && !inVid)
     ? inBundle.vlan : inVid;
 
-  if (isGratuitousArpProbe(ctx)) { /* only matters for learning, which traces skip */ }
+  // Only learning uses the answer, and traces never learn, but the fields it
+  // reads still land in the megaflow.
+  isGratuitousArp(ctx);
   const mcast = (flow[M.dl_dst] >> 40n) & 1n;
   const entry = mcast ? undefined : ctx.xbridge.br.fdb.find((e) => BigInt(parseMacLoose(e.mac)) === flow[M.dl_dst] && e.vlan === vlan);
   if (entry) {
@@ -75,7 +80,7 @@ export function xlateNormal(ctx: Ctx): void {
   xreport(ctx, 'detail', 'no learned MAC for destination, flooding');
   for (const p of bundleOrder(ctx)) {
     const b = bundleOf(p);
-    if (p === inPort || !includesVlan(b, vlan) || p.iface.config?.includes('NO_FLOOD')) continue;
+    if (p === inPort || !includesVlan(b, vlan, innerVid) || p.iface.config?.includes('NO_FLOOD')) continue;
     outputNormal(ctx, b, vlan, pcp);
   }
 }
@@ -111,7 +116,7 @@ function inputVidIsValid(ctx: Ctx, b: Bundle, vid: number): boolean {
 }
 
 /** is_gratuitous_arp reads these fields, so they land in the megaflow. */
-function isGratuitousArpProbe(ctx: Ctx): boolean {
+function isGratuitousArp(ctx: Ctx): boolean {
   const f = ctx.flow, wc = ctx.wc;
   if (f[M.dl_type] !== ETH_TYPE.ARP) return false;
   wc[M.dl_dst] = allOnes(48);
