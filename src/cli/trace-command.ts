@@ -9,6 +9,8 @@ import type { Io } from './main.js';
 
 export interface TraceOptions {
   ctNext?: string[];
+  /** -generate: side effects allowed (learn shows the flow it adds). */
+  generate?: boolean;
   format?: string;
   json?: boolean;
 }
@@ -37,7 +39,7 @@ export function traceCommand(snap: Snapshot, bridgeName: string | undefined, flo
   if (world.missingDatapathPorts) {
     io.err('oftrace: warning: no datapath port numbers (ovs-appctl dpif/show); printing OpenFlow port numbers instead\n');
   }
-  const result = ofprotoTrace({ world, bridge, flow, ctNext });
+  const result = ofprotoTrace({ world, bridge, flow, ctNext, generate: opts.generate === true });
   if (opts.json || opts.format === 'json') io.out(JSON.stringify(traceToJson(result, world, bridge), null, 2) + '\n');
   else io.out(formatTraceOvs(result));
   return 0;

@@ -18,6 +18,8 @@ export interface TraceRequest {
   flow: Flow;
   /** --ct-next states, one per conntrack recirculation. */
   ctNext: number[];
+  /** -generate: translate with side effects allowed. */
+  generate?: boolean;
 }
 
 /** One translation pass (the initial packet or one recirculation). */
@@ -69,7 +71,7 @@ function pass(req: TraceRequest, flow: Flow, banner: string[], queue: RecircNode
   flow[M.actset_output] = BigInt(OFPP_UNSET);
   const initial = copyFlow(flow);
   const out = xlateActions({
-    world: req.world, ofproto: req.bridge, flow: copyFlow(flow), frozen: node?.state, recircQueue: queue, recircIds,
+    world: req.world, ofproto: req.bridge, flow: copyFlow(flow), frozen: node?.state, allowSideEffects: req.generate, recircQueue: queue, recircIds,
   });
   const same = out.flow.every((v, i) => v === initial[i]);
   const megaflow = formatMatch({ flow: initial.map((v, i) => v & out.wc[i]), wc: out.wc });

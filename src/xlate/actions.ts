@@ -17,6 +17,7 @@ import { xlateOutputAction, xlateController, OFPR } from './output.js';
 import { composeConntrack, composeCtClear } from './conntrack.js';
 import { decMplsTtl, popMpls, pushMpls, setMplsLabel, setMplsTc, setMplsTtl } from './mpls.js';
 import { xlateGroupAction } from './group.js';
+import { xlateLearn } from './learn.js';
 import { subfieldValue, setSubfield, unwildcardSubfield } from './subfield-ops.js';
 import { formatActions } from '../ofp/actions.js';
 
@@ -203,11 +204,7 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   exit: (ctx) => { ctx.exit = true; },
   conjunction: (ctx) => { xreport(ctx, 'error', 'executing no-op conjunction action'); },
   fin_timeout: (ctx) => full(ctx.wc, 'nw_proto', 8),
-  learn: (ctx, a) => {
-    // learn_mask: the learned flow depends on the fields the specs read.
-    for (const spec of a.specs) if ('src' in spec) unwildcardSubfield(ctx.wc, spec.src);
-    xreport(ctx, 'warn', 'suppressing side effects, so learn action ignored');
-  },
+  learn: (ctx, a) => xlateLearn(ctx, a),
   write_metadata: (ctx, a) => {
     ctx.flow[M.metadata] = (ctx.flow[M.metadata] & ~a.mask) | (a.metadata & a.mask);
   },

@@ -33,6 +33,8 @@ export interface XlateIn {
   frozen?: FrozenState;
   recircQueue: RecircNode[];
   recircIds: RecircIds;
+  /** xin->allow_side_effects (ofproto/trace -generate). */
+  allowSideEffects?: boolean;
 }
 
 export interface Ctx {
