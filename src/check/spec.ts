@@ -117,9 +117,16 @@ export function parseSpec(text: string, file: string): CheckSpec {
     const ctNext: number[] = [];
     const ctNextText: string[] = [];
     const ctPair = fields.get('ct_next');
-    for (const { text, node } of ctPair ? stringList(ctPair, `${where}: ct_next`) : []) {
+    let items = ctPair ? stringList(ctPair, `${where}: ct_next`) : [];
+    // Each item is one recirculation's ct_state ("trk,est"), but a list of
+    // bare flags such as `[trk,est]` that is only valid as a whole is read as
+    // one state, the way the flags are usually meant.
+    const joined = items.map((x) => x.text).join(',');
+    if (items.length > 1 && items.some((x) => typeof parseCtNext(x.text) === 'string') && typeof parseCtNext(joined) === 'number') {
+      items = [{ text: joined, node: items[0].node }];
+    }
+    for (const { text, node } of items) {
       const st = parseCtNext(text);
-      // `[trk,est]` is two recirculations in YAML; say so, since it is the likely slip.
       if (typeof st === 'string') fail(`${where}: ct_next: ${st.split('\n')[0]} (each item is one recirculation's ct_state, e.g. "trk,est")`, node);
       ctNext.push(st as number);
       ctNextText.push(text);

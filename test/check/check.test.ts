@@ -65,6 +65,15 @@ describe('oftrace check: expectation kinds', () => {
   });
 });
 
+describe('oftrace check: ct_next', () => {
+  it('reads a list of bare flags, [trk,est], as one ct_state, as the issue writes it', async () => {
+    const r = await check(spec([['a', 'in_port=1', ['drop: true']]]).replace('    expect:', '    ct_next: [trk,est]\n    expect:'));
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).not.toBe(2);
+    expect(r.stdout).toMatch(/^\d+ passed, \d+ failed$/m);
+  });
+});
+
 describe('oftrace check: bad specs exit 2 with file:line', () => {
   const bad: [string, string, RegExp][] = [
     ['unknown expect key', spec([['a', 'in_port=1', ['drop: true', 'outputs: [p1]']]]), /spec\.yaml:8: case "a": expect: unknown key "outputs"/],
@@ -73,7 +82,7 @@ describe('oftrace check: bad specs exit 2 with file:line', () => {
     ['missing cases', 'snapshot: ./snap\n', /spec\.yaml:1: spec: missing "cases"/],
     ['wrong type', spec([['a', 'in_port=1', ['max_outputs: two']]]), /spec\.yaml:7: case "a": max_outputs must be a number/],
     ['visits format', spec([['a', 'in_port=1', ['visits: [br0]']]]), /spec\.yaml:7: case "a": visits: "br0" is not BRIDGE:TABLE/],
-    ['ct_next item', spec([['a', 'in_port=1', ['drop: true']]]).replace('    expect:', '    ct_next: [trk,est]\n    expect:'), /spec\.yaml:6: case "a": ct_next: est: invalid connection state.*each item is one recirculation/],
+    ['ct_next item', spec([['a', 'in_port=1', ['drop: true']]]).replace('    expect:', '    ct_next: ["trk,est", bogus]\n    expect:'), /spec\.yaml:6: case "a": ct_next: bogus: unknown connection tracking state flag.*each item is one recirculation/],
     ['duplicate name', spec([['a', 'in_port=1', ['drop: true']], ['a', 'in_port=2', ['drop: true']]]), /spec\.yaml:8: duplicate case name "a"/],
     ['empty expect', spec([['a', 'in_port=1', ['{}']]]).replace('expect:\n      {}', 'expect: {}'), /spec\.yaml:6: case "a": expect has no expectations/],
     ['unknown bridge', spec([['a', 'in_port=1', ['drop: true']]]).replace('bridge: br0', 'bridge: br9'), /spec\.yaml:4: case "a": br9: unknown bridge/],
