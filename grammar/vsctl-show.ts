@@ -3,7 +3,7 @@
 // reads dumps whose indentation was lost (pasted from web pages).
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import type { Interface, Port } from '../src/model/snapshot.js';
+import type { Interface, Port, SourceRef } from '../src/model/snapshot.js';
 import { lexLine, parseError, splitLines, type SourceLine } from './lines.js';
 
 const WHAT = 'vsctl show';
@@ -185,7 +185,7 @@ export function parseVsctlShow(text: string, file: string): VsctlShow {
       while (stack.length > 1 && stack[stack.length - 1].kind !== parentKind) stack.pop();
       const parent = stack[stack.length - 1];
       if (parent.kind !== parentKind) throw unexpected(parser.input[0], src, file);
-      stack.push({ ...openEntity(parent, line.keyword, line.name), indent });
+      stack.push({ ...openEntity(parent, line.keyword, line.name, { file, line: src.line }), indent });
     } else {
       if (flat) {
         if (line.key === 'ovs_version') stack.length = 1;
@@ -204,7 +204,7 @@ function isTarget(n: Node): boolean {
 }
 
 /** Create the entity and link it into its parent. */
-function openEntity(parent: Node, keyword: string, name: string): Node {
+function openEntity(parent: Node, keyword: string, name: string, source: SourceRef): Node {
   switch (keyword) {
     case 'Manager':
     case 'Controller': {
@@ -224,7 +224,7 @@ function openEntity(parent: Node, keyword: string, name: string): Node {
       return { kind: 'Port', obj };
     }
     default: {
-      const obj: VsctlInterface = { name, type: '', options: dict(), other: dict() };
+      const obj: VsctlInterface = { name, type: '', options: dict(), other: dict(), source };
       (parent.obj as VsctlPort).interfaces.push(obj);
       return { kind: 'Interface', obj };
     }

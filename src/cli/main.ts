@@ -1,12 +1,13 @@
 // The `oftrace` command line. runCli() is the whole program with its output
 // captured, so tests and the oracle harness run it in-process.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../model/errors.js';
 import { readDumpsDir, readBridgeFile, readPlainFile, type DumpText } from '../ingest/sources.js';
 import { loadSnapshot } from '../ingest/load.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { traceCommand } from './trace-command.js';
 import { showCommand, flowsCommand } from './show-commands.js';
+import { lintCommand } from './lint-command.js';
 import { checkCommand, diffCommand, type CheckOptions, type DiffOptions } from './check-commands.js';
 
 export interface CliResult {
@@ -21,6 +22,8 @@ export interface Io {
   stdin?: string;
   /** Colour the human-readable reports (the launcher sets it on a terminal without NO_COLOR). */
   color?: boolean;
+  /** Standard output is a terminal: traces default to the pretty tree instead of OVS's text. */
+  tty?: boolean;
 }
 
 /** Where the dumps come from, as the options name them. */
@@ -36,6 +39,10 @@ export interface SourceOptions {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const collectTable = (v: string, prev: number[] = []) => {
+  if (!/^\d+$/.test(v) || Number(v) > 254) throw new InvalidArgumentError('expected a table number 0-254');
+  return [...prev, Number(v)];
+};
 
 export function loadFromOptions(o: SourceOptions, io: Io): Snapshot {
   const dumps: DumpText[] = [];
@@ -70,8 +77,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .argument('[packet]', 'optional packet in hex')
     .option('--ct-next <state>', 'ct_state for the next conntrack recirculation (repeatable)', collect)
     .option('-g, --generate', 'accepted for ofproto/trace compatibility')
-    .addOption(new Option('--format <format>', 'output format').choices(['ovs', 'json']).default('ovs'))
+    .addOption(new Option('--format <format>', 'output format (default: pretty on a terminal, else ovs)').choices(['ovs', 'pretty', 'json']))
     .option('--json', 'same as --format json')
+    .option('--pretty', 'same as --format pretty: colours, port names, rule file:line, loop and no-match notes')
+    .option('--why <table>', 'list the rules of TABLE that came closest to matching, at each of its lookups (repeatable)', collectTable)
+    .option('--explain', 'at each resubmit, show the fields earlier resubmits changed and which table set them')
     .showHelpAfterError(false)
     // Options after a subcommand's name are the subcommand's (`check --json`, `diff --flows FILE`).
     .enablePositionalOptions()
@@ -89,6 +99,10 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--table <n>', 'only this table', (v) => Number(v))
     .option('--json', 'JSON output')
     .action((bridge: string, o: { table?: number; json?: boolean }) => { setExit(flowsCommand(loadFromOptions(cmd.opts(), io), bridge, o, io)); });
+  cmd.command('lint')
+    .description('find rules that can never match, jumps to empty tables, outputs to missing ports, patch ports without a peer; exit 1 when any')
+    .argument('[bridge]', 'only this bridge')
+    .action((bridge: string | undefined) => { setExit(lintCommand(loadFromOptions(cmd.opts(), io), bridge, io)); });
   cmd.command('check')
     .description('trace the cases of a YAML spec against its snapshot; exit 0 all pass, 1 some fail, 2 bad spec')
     .argument('<spec>', 'the spec file (snapshot path and cases with expectations)')
@@ -110,9 +124,9 @@ function normalizeArgv(argv: string[]): string[] {
   return argv.map((a) => (a === '-generate' ? '--generate' : a));
 }
 
-export async function runCli(argv: string[], stdin?: string, opts: { color?: boolean } = {}): Promise<CliResult> {
+export async function runCli(argv: string[], stdin?: string, opts: { color?: boolean; tty?: boolean } = {}): Promise<CliResult> {
   let stdout = '', stderr = '', exitCode = 0;
-  const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin, color: opts.color };
+  const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin, color: opts.color, tty: opts.tty };
   try {
     await program(io, (c) => { exitCode = c; }).parseAsync(normalizeArgv(argv), { from: 'user' });
   } catch (e) {

@@ -2,17 +2,15 @@
 import { World } from '../xlate/world.js';
 import { parseTraceFlow } from '../trace/flow-parse.js';
 import { parseCtNext } from '../trace/ct-state.js';
-import { ofprotoTrace, formatTraceOvs } from '../trace/ofproto-trace.js';
-import { traceToJson } from '../render/json.js';
+import { ofprotoTrace } from '../trace/ofproto-trace.js';
+import { writeTrace, type OutputOptions } from './trace-output.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { Io } from './main.js';
 
-export interface TraceOptions {
+export interface TraceOptions extends OutputOptions {
   ctNext?: string[];
   /** -generate: side effects allowed (learn shows the flow it adds). */
   generate?: boolean;
-  format?: string;
-  json?: boolean;
 }
 
 /** Returns the exit code: 0 traced, 2 when OVS would have refused the request. */
@@ -40,7 +38,6 @@ export function traceCommand(snap: Snapshot, bridgeName: string | undefined, flo
     io.err('oftrace: warning: no datapath port numbers (ovs-appctl dpif/show); printing OpenFlow port numbers instead\n');
   }
   const result = ofprotoTrace({ world, bridge, flow, ctNext, generate: opts.generate === true });
-  if (opts.json || opts.format === 'json') io.out(JSON.stringify(traceToJson(result, world, bridge), null, 2) + '\n');
-  else io.out(formatTraceOvs(result));
+  writeTrace(result, world, bridge, opts, io);
   return 0;
 }

@@ -23,6 +23,8 @@ export interface Interface {
   /** `ovs-ofctl show` config/state words, e.g. PORT_DOWN, LINK_DOWN. */
   config?: string[];
   state?: string[];
+  /** Where `ovs-vsctl show` lists the interface (for lint findings). */
+  source?: SourceRef;
 }
 
 export interface Port {

@@ -10,6 +10,9 @@ import { xlateActions, type XlateOut } from '../xlate/xlate.js';
 import { RecircIds, type RecircNode } from '../xlate/freeze.js';
 import { formatTraceTree, type TraceNode } from '../xlate/trace-tree.js';
 import type { World, XBridge } from '../xlate/world.js';
+import type { XlateHooks } from '../xlate/context.js';
+import { VisitRecorder, type Visits } from '../analysis/visits.js';
+import { findLoop, type Loop } from '../analysis/loop.js';
 import { formatFlow } from './flow-format.js';
 
 export interface TraceRequest {
@@ -37,6 +40,12 @@ export interface TracePass {
 
 export interface TraceResult {
   passes: TracePass[];
+  /** The packet state at every table lookup (src/analysis); not part of OVS's output. */
+  visits: Visits;
+  /** The packet re-entered a table in a state it had there before (never printed in OVS mode). */
+  loop: boolean;
+  /** That cycle's tables, rules and patch ports. */
+  cycle?: Loop;
 }
 
 const CS_TRACKED = 0x20, CS_NEW = 0x01;
@@ -44,7 +53,8 @@ const CS_TRACKED = 0x20, CS_NEW = 0x01;
 export function ofprotoTrace(req: TraceRequest): TraceResult {
   const queue: RecircNode[] = [];
   const recircIds = new RecircIds();
-  const passes: TracePass[] = [pass(req, req.flow, [], queue, recircIds)];
+  const recorder = new VisitRecorder();
+  const passes: TracePass[] = [pass(req, req.flow, [], queue, recircIds, recorder)];
   const ctNext = req.ctNext.slice();
   while (queue.length) {
     const node = queue.shift()!;
@@ -61,17 +71,18 @@ export function ofprotoTrace(req: TraceRequest): TraceResult {
     node.flow[M.ct_state] = BigInt(state);
     banner.push(head);
     if (node.nat) banner.push(...simulateNat(node));
-    passes.push(pass(req, node.flow, banner, queue, recircIds, node));
+    passes.push(pass(req, node.flow, banner, queue, recircIds, recorder, node));
   }
-  return { passes };
+  const cycle = findLoop(passes, recorder.visits);
+  return { passes, visits: recorder.visits, loop: cycle !== undefined, cycle };
 }
 
-function pass(req: TraceRequest, flow: Flow, banner: string[], queue: RecircNode[], recircIds: RecircIds, node?: RecircNode): TracePass {
+function pass(req: TraceRequest, flow: Flow, banner: string[], queue: RecircNode[], recircIds: RecircIds, hooks: XlateHooks, node?: RecircNode): TracePass {
   // xlate_in_init: the action set starts without an output port.
   flow[M.actset_output] = BigInt(OFPP_UNSET);
   const initial = copyFlow(flow);
   const out = xlateActions({
-    world: req.world, ofproto: req.bridge, flow: copyFlow(flow), frozen: node?.state, allowSideEffects: req.generate, recircQueue: queue, recircIds,
+    world: req.world, ofproto: req.bridge, flow: copyFlow(flow), frozen: node?.state, allowSideEffects: req.generate, recircQueue: queue, recircIds, hooks,
   });
   const same = out.flow.every((v, i) => v === initial[i]);
   const megaflow = formatMatch({ flow: initial.map((v, i) => v & out.wc[i]), wc: out.wc });

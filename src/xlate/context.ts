@@ -35,6 +35,16 @@ export interface XlateIn {
   recircIds: RecircIds;
   /** xin->allow_side_effects (ofproto/trace -generate). */
   allowSideEffects?: boolean;
+  /** oftrace's own observers (loops, --why, --explain); translation does not depend on them. */
+  hooks?: XlateHooks;
+}
+
+/** Called around every table lookup; `node` is the table's trace node. */
+export interface XlateHooks {
+  /** Right after the lookup was reported: ctx.flow is the packet the lookup saw. */
+  tableEntry(ctx: Ctx, node: TraceNode): void;
+  /** The rule's actions, and everything they resubmitted to, are done. */
+  tableExit(ctx: Ctx, node: TraceNode): void;
 }
 
 export interface Ctx {

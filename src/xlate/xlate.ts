@@ -181,7 +181,9 @@ export function reportTable(ctx: Ctx, rule: LookupResult, tableId: number): Trac
     text += `priority ${rule.priority}`;
     if (rule.cookie) text += `, cookie 0x${rule.cookie.toString(16)}`;
   }
-  return xreport(ctx, 'table', text, { bridge: ctx.xbridge.name, table: tableId, rule: rule === MISS ? undefined : rule.source });
+  const node = xreport(ctx, 'table', text, { bridge: ctx.xbridge.name, table: tableId, rule: rule === MISS ? undefined : rule.source });
+  ctx.xin.hooks?.tableEntry(ctx, node);
+  return node;
 }
 
 export function resourceCheck(ctx: Ctx): boolean {
@@ -224,6 +226,7 @@ export function xlateTableAction(ctx: Ctx, inPort: number, tableId: number, mayP
   if (withCtOrig) tupleSwap(ctx.flow, ctx.wc);
   const node = reportTable(ctx, rule, tableId);
   nested(ctx, node, () => xlateRecursively(ctx, rule, tableId <= oldTable, isLast, xlator));
+  ctx.xin.hooks?.tableExit(ctx, node);
   ctx.tableId = oldTable;
 }
 
