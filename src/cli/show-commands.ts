@@ -37,6 +37,9 @@ export function showCommand(snap: Snapshot, io: Io): number {
 export function flowsCommand(snap: Snapshot, bridge: string, o: { table?: number; json?: boolean }, io: Io): number {
   const br = snap.bridges.get(bridge);
   if (!br) throw new InputError(`${bridge}: unknown bridge`);
+  if (o.table !== undefined && !(Number.isInteger(o.table) && o.table >= 0 && o.table <= 254)) {
+    throw new InputError('--table: expected a table id from 0 to 254');
+  }
   const names = portNames(br);
   const rules = [...br.tables.entries()].sort((a, b) => a[0] - b[0])
     .filter(([t]) => o.table === undefined || t === o.table)
@@ -44,7 +47,7 @@ export function flowsCommand(snap: Snapshot, bridge: string, o: { table?: number
   if (o.json) {
     io.out(JSON.stringify(rules.map((r) => ({
       table: r.table, priority: r.priority, cookie: '0x' + r.cookie.toString(16),
-      match: formatMatch(r.match), actions: formatActions(r.actions, names), source: r.source,
+      match: formatMatch(r.match, undefined, names), actions: formatActions(r.actions, names), source: r.source,
     })), null, 2) + '\n');
   } else {
     for (const r of rules) io.out(formatRule(r, names) + '\n');

@@ -113,15 +113,25 @@ export interface ParsedFlows {
 }
 
 export function parseFlowsDump(text: string, ctx: FlowsContext, onError?: (e: Error) => void): ParsedFlows {
-  const dump = parseDumpFlows(text, ctx.file, onError);
+  // ovs-ofctl always prints a reply header, so an empty file is a failed or wrong capture.
+  if (text.trim() === '') {
+    const e = new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
+    if (!onError) throw e;
+    onError(e);
+    return { rules: [] };
+  }
+  // Syntax errors surface in the grammar pass, the others here; report all in line order.
+  const skipped: InputError[] = [];
+  const dump = parseDumpFlows(text, ctx.file, onError && ((e) => skipped.push(e as InputError)));
   const rules: Rule[] = [];
   for (const line of dump.flows) {
     try {
       rules.push(ruleFromLine(line, ctx));
     } catch (e) {
       if (!onError || !(e instanceof InputError)) throw e;
-      onError(e);
+      skipped.push(e);
     }
   }
+  for (const e of skipped.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))) onError!(e);
   return { rules, ofVersion: dump.ofVersion };
 }

@@ -42,8 +42,10 @@ export function classifyDumpName(name: string): Omit<DumpText, 'file' | 'text'> 
 }
 
 function readText(file: string): string {
+  // `-` is standard input, which the launcher reads once and hands to runCli;
+  // reading fd 0 here would block or fail when oftrace runs in-process.
+  if (file === '-') return '';
   try {
-    if (file === '-') return readFileSync(0, 'utf8');
     return readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -46,7 +46,7 @@ export function pushMpls(ctx: Ctx, ethertype: number): void {
   } else {
     // The first label: the datapath must first see the L3 changes so far.
     commitActions(ctx);
-    let label = flow[M.dl_type] === ETH_TYPE.IPV6 ? 2n : 0n; // IPv6/IPv4 explicit null
+    const label = flow[M.dl_type] === ETH_TYPE.IPV6 ? 2n : 0n; // IPv6/IPv4 explicit null
     let tc = 0n, ttl = 64n;
     if (isIpAny(flow)) {
       tc = (flow[M.nw_tos] & IP_DSCP_MASK) >> 2n;
@@ -54,8 +54,7 @@ export function pushMpls(ctx: Ctx, ethertype: number): void {
       wc[M.nw_ttl] = 0xffn;
       if (flow[M.nw_ttl]) ttl = flow[M.nw_ttl];
     }
-    label <<= 12n;
-    flow[LSE[0]] = label | (tc << 9n) | MPLS_BOS_MASK | ttl;
+    flow[LSE[0]] = ((label << 12n) & MPLS_LABEL_MASK) | ((tc << 9n) & MPLS_TC_MASK) | MPLS_BOS_MASK | ttl; // set_mpls_lse_values
     // L3 and L4 are now payload: clear them, and dp_hash.
     for (let m = M.nw_src; m < N_MEMBERS; m++) flow[m] = 0n;
     flow[M.dp_hash] = 0n;

@@ -110,7 +110,7 @@ export function xlateActions(xin: XlateIn): XlateOut {
   } else if (ctx.flow[M.recirc_id]) {
     xreport(ctx, 'error', `Recirculation context not found for ID ${ctx.flow[M.recirc_id].toString(16)}`);
     ctx.error = 'No recirculation context';
-    return finish(ctx, initial, top);
+    return finish(ctx, initial, top, false);
   }
   if (!xin.frozen && ctx.flow[M.ct_state] & 0x20n) ctx.conntracked = true;
 
@@ -125,10 +125,9 @@ export function xlateActions(xin: XlateIn): XlateOut {
   const acts = ofpacts ?? (rule === MISS || !rule ? [] : rule.actions);
   if (rule && rule !== MISS) ctx.ruleCookie = rule.cookie;
   doXlateActions(ctx, acts, true, false);
-  if (ctx.error === 'OK') {
-    if (!ctx.freezing) xlateActionSet(ctx);
-    if (ctx.freezing) finishFreezing(ctx);
-  }
+  if (ctx.error !== 'OK') return finish(ctx, initial, top, false);
+  if (!ctx.freezing) xlateActionSet(ctx);
+  if (ctx.freezing) finishFreezing(ctx);
   return finish(ctx, initial, top);
 }
 
@@ -138,8 +137,9 @@ function ingressAllowed(ctx: Ctx): boolean {
   return !port?.iface.config?.includes('NO_RECV');
 }
 
-function finish(ctx: Ctx, initial: Flow, trace: TraceNode[]): XlateOut {
-  finishWildcards(ctx, initial);
+/** The end of xlate_actions; errors that `goto exit` skip xlate_wc_finish, so their megaflow keeps every bit looked at. */
+function finish(ctx: Ctx, initial: Flow, trace: TraceNode[], wcFinish = true): XlateOut {
+  if (wcFinish) finishWildcards(ctx, initial);
   return { trace, flow: ctx.flow, wc: ctx.wc, odp: ctx.odp, error: ctx.error, slow: ctx.slow };
 }
 
