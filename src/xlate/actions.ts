@@ -78,6 +78,7 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   group: (ctx, a, last) => xlateGroupAction(ctx, a.groupId, last),
   controller: (ctx, a) => {
     if (a.pause) {
+      ctx.pause = true;
       ctx.freezing = true;
       return;
     }

@@ -15,8 +15,12 @@ const CT_ALG_NAMES: Record<number, string> = { 21: 'ftp', 69: 'tftp' };
 export function finishFreezing__(ctx: Ctx, table: number): number {
   const state = frozenState(ctx, table);
   const id = ctx.xin.recircIds.alloc(state, ctx.flow);
-  if (ctx.recircHash) putOdp(ctx, { type: 'hash', ...ctx.recircHash });
-  putOdp(ctx, { type: 'recirc', id });
+  // A paused translation continues in the controller; a trace has no side
+  // effects, so nothing reaches the datapath.
+  if (!ctx.pause) {
+    if (ctx.recircHash) putOdp(ctx, { type: 'hash', ...ctx.recircHash });
+    putOdp(ctx, { type: 'recirc', id });
+  }
   ctx.freezing = false;
   ctx.frozenActions = [];
   ctx.recircHash = undefined;

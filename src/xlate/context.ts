@@ -72,6 +72,8 @@ export interface Ctx {
   /** NAT action of the ct being composed (ctx->ct_nat_action). */
   ctNat?: Extract<Ofpact, { type: 'nat' }>;
   freezing: boolean;
+  /** A controller(pause) froze translation: the continuation goes to the controller. */
+  pause: boolean;
   frozenActions: Ofpact[];
   /** A select group needs a datapath hash first: hash() precedes the recirc (recirc_update_dp_hash). */
   recircHash?: { alg: 'l4' | 'sym_l4' | number; basis: number };

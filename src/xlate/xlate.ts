@@ -74,7 +74,7 @@ export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
   return {
     xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
     depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
-    conntracked: false, wasMpls: false, actionSet: [], freezing: false, frozenActions: [],
+    conntracked: false, wasMpls: false, actionSet: [], freezing: false, pause: false, frozenActions: [],
     inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, slow: 0,
   };
 }
