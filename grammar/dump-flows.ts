@@ -2,7 +2,7 @@
 // line, ` key=value, key=value, match actions=...`. The key/value structure is
 // parsed here; what each key means (stats, match fields, actions) is decided
 // by src/ingest/flows.ts from the field and action tables.
-import { createToken, CstParser, Lexer, type IToken } from 'chevrotain';
+import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { lexLine, parseError, splitLines, startCharsExcept, type SourceLine } from './lines.js';
 
 const Actions = createToken({ name: 'Actions', pattern: /actions=.*/ });
@@ -17,35 +17,39 @@ const Word = createToken({ name: 'Word', pattern: /[^\s,="]+/, start_chars_hint:
 const ALL = [Actions, Space, Comma, Equals, Quoted, Parens, Word];
 const lexer = new Lexer(ALL, { positionTracking: 'onlyOffset', ensureOptimizations: true });
 
-class FlowLineParser extends CstParser {
+class FlowLineParser extends EmbeddedActionsParser {
   constructor() {
-    super(ALL, { nodeLocationTracking: 'none' });
+    super(ALL);
     this.performSelfAnalysis();
   }
 
+  // Bodies and alternatives are built once, not per call: this runs for every
+  // flow line, and fresh closures per line were most of the parse time.
+  private readonly leadingSpace = () => { this.CONSUME(Space); };
+  private readonly spaceAfterComma = () => { this.CONSUME2(Space); };
+  private readonly separator = [
+    { ALT: () => { this.CONSUME(Comma); this.OPTION2(this.spaceAfterComma); } },
+    { ALT: () => { this.CONSUME3(Space); } },
+  ];
+  private readonly itemThenSeparator = () => { this.SUBRULE(this.item); this.OR(this.separator); };
+  private readonly valuePart = [
+    { ALT: () => { this.CONSUME2(Word); } },
+    { ALT: () => { this.CONSUME(Quoted); } },
+    { ALT: () => { this.CONSUME(Parens); } },
+    { ALT: () => { this.CONSUME2(Equals); } },
+  ];
+  private readonly oneValuePart = () => { this.OR2(this.valuePart); };
+  private readonly value = () => { this.CONSUME(Equals); this.AT_LEAST_ONE(this.oneValuePart); };
+
   line = this.RULE('line', () => {
-    this.OPTION(() => this.CONSUME(Space));
-    this.MANY(() => {
-      this.SUBRULE(this.item);
-      this.OR([
-        { ALT: () => { this.CONSUME(Comma); this.OPTION2(() => this.CONSUME2(Space)); } },
-        { ALT: () => this.CONSUME3(Space) },
-      ]);
-    });
+    this.OPTION(this.leadingSpace);
+    this.MANY(this.itemThenSeparator);
     this.CONSUME(Actions);
   });
 
   item = this.RULE('item', () => {
     this.CONSUME(Word);
-    this.OPTION(() => {
-      this.CONSUME(Equals);
-      this.AT_LEAST_ONE(() => this.OR([
-        { ALT: () => this.CONSUME2(Word) },
-        { ALT: () => this.CONSUME(Quoted) },
-        { ALT: () => this.CONSUME(Parens) },
-        { ALT: () => this.CONSUME2(Equals) },
-      ]));
-    });
+    this.OPTION(this.value);
   });
 }
 
