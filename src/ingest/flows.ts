@@ -1,6 +1,7 @@
 // From dump-flows lines to Rules: stats keys, then the match (via the field
 // table), then the actions (via the action table).
-import { parseDumpFlows, type FlowLine } from '../../grammar/dump-flows.js';
+import { parseDumpFlows, parseFlowLine, isFlowsHeader, type FlowLine } from '../../grammar/dump-flows.js';
+import { splitLines, type SourceLine } from '../../grammar/lines.js';
 import { fieldByName } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
 import { newMatch, OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
@@ -105,6 +106,58 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
   }
   rule.actions = parseActions(line.actions, { file: ctx.file, line: line.src.line, column: line.actionsColumn }, ctx.ports, ctx.tables);
   return rule;
+}
+
+/**
+ * A dump-flows file split into its flow lines by table, without parsing the
+ * flows: finding `table=N` is a cheap scan, parsing a flow is not, and a
+ * trace only needs the tables it reaches.
+ */
+export interface FlowsIndex {
+  ofVersion?: string;
+  byTable: Map<number, SourceLine[]>;
+  flowCount: number;
+  /** Flows printed with `reset_counts` (see chooseFlows in load.ts). */
+  resetCounts: number;
+}
+
+const TABLE_KEY = /(?:^|[\s,])table=("(?:[^"\\]|\\.)*"|[^\s,]+)/;
+
+export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
+  if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
+  const index: FlowsIndex = { byTable: new Map(), flowCount: 0, resetCounts: 0 };
+  for (const src of splitLines(text, ctx.file)) {
+    const t = src.text;
+    if (t.trim() === '') continue;
+    if (isFlowsHeader(t)) {
+      index.ofVersion ??= /\((OF1\.\d)\)/.exec(t)?.[1];
+      continue;
+    }
+    const stop = t.indexOf('actions=');
+    const head = stop < 0 ? t : t.slice(0, stop);
+    const m = TABLE_KEY.exec(head);
+    let table = 0;
+    if (m) {
+      const n = int(m[1]);
+      const id = n ?? (ctx.tables && lookupName(m[1], ctx.tables));
+      // Let the full parse report it, with its column.
+      table = id === undefined || id > 254 ? -1 : id;
+    }
+    let lines = index.byTable.get(table);
+    if (!lines) index.byTable.set(table, (lines = []));
+    lines.push(src);
+    index.flowCount++;
+    if (head.includes('reset_counts')) index.resetCounts++;
+  }
+  // A bad table id is an error now, not when some trace reaches it.
+  const bad = index.byTable.get(-1);
+  if (bad) ruleFromLine(parseFlowLine(bad[0], ctx.file), ctx);
+  return index;
+}
+
+/** Parse one table's lines from an index. */
+export function parseIndexedLines(lines: readonly SourceLine[], ctx: FlowsContext): Rule[] {
+  return lines.map((src) => ruleFromLine(parseFlowLine(src, ctx.file), ctx));
 }
 
 export interface ParsedFlows {

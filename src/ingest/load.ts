@@ -6,7 +6,7 @@ import { parseOfctlShow } from '../../grammar/ofctl-show.js';
 import { parseDpifShow, parseDpctlShow } from '../../grammar/dpif-show.js';
 import { parseFdbShow } from '../../grammar/fdb-show.js';
 import { parseDumpGroups } from '../../grammar/dump-groups.js';
-import { parseFlowsDump } from './flows.js';
+import { parseFlowsDump, indexFlowsDump, parseIndexedLines, type FlowsContext, type FlowsIndex } from './flows.js';
 import { PortNames } from '../ofp/ports.js';
 import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
 import type { DumpText } from './sources.js';
@@ -58,14 +58,11 @@ export function portNames(br: Bridge): PortNames {
  * always reset counters, which an OF1.3 dump shows as `reset_counts`; flows
  * added with OF1.2+ lack it.
  */
-function chooseFlows(candidates: { dump: DumpText; rules: Rule[] }[]): Rule[] {
+function chooseFlows<T extends { dump: DumpText; index: FlowsIndex }>(candidates: T[]): T {
   const of1x = candidates.find((c) => c.dump.ofVersion && c.dump.ofVersion >= 'OpenFlow12');
   const plain = candidates.find((c) => !c.dump.ofVersion);
-  if (of1x && plain) {
-    const addedWithOf10 = of1x.rules.filter((r) => r.stats.flags.includes('reset_counts')).length;
-    return addedWithOf10 * 2 > of1x.rules.length ? plain.rules : of1x.rules;
-  }
-  return (plain ?? candidates[0]).rules;
+  if (of1x && plain) return of1x.index.resetCounts * 2 > of1x.index.flowCount ? plain : of1x;
+  return plain ?? candidates[0];
 }
 
 export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapshot {
@@ -119,23 +116,48 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   snap.hasDatapathPorts = byKind('dpif').length + byKind('dpctl').length > 0;
   for (const d of byKind('fdb')) bridgeOf(snap, d.bridge!).fdb = parseFdbShow(d.text, d.file);
 
-  const flowDumps = new Map<string, { dump: DumpText; rules: Rule[] }[]>();
-  for (const d of byKind('flows')) {
-    const br = bridgeOf(snap, d.bridge!);
-    const { rules } = parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError);
-    flowDumps.set(br.name, [...(flowDumps.get(br.name) ?? []), { dump: d, rules }]);
-  }
-  for (const [name, candidates] of flowDumps) {
-    const br = bridgeOf(snap, name);
-    for (const r of chooseFlows(candidates)) {
-      let t = br.tables.get(r.table);
-      if (!t) br.tables.set(r.table, (t = []));
-      t.push(r);
-    }
-  }
+  if (opts.lenient) loadFlowsLenient(snap, byKind('flows'), onError!);
+  else loadFlowsLazily(snap, byKind('flows'));
   for (const d of byKind('groups')) {
     const br = bridgeOf(snap, d.bridge!);
     for (const g of parseDumpGroups(d.text, d.file)) br.groups.set(g.groupId, g);
   }
   return snap;
+}
+
+/** Strict loading: index every dump now (cheap), parse each table when first used. */
+function loadFlowsLazily(snap: Snapshot, dumps: DumpText[]): void {
+  const byBridge = new Map<string, { dump: DumpText; index: FlowsIndex; ctx: FlowsContext }[]>();
+  for (const d of dumps) {
+    const br = bridgeOf(snap, d.bridge!);
+    const ctx: FlowsContext = { file: d.file, ports: portNames(br) };
+    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index: indexFlowsDump(d.text, ctx), ctx }]);
+  }
+  for (const [name, candidates] of byBridge) {
+    const { index, ctx } = chooseFlows(candidates);
+    const tables = bridgeOf(snap, name).tables;
+    for (const [table, lines] of index.byTable) tables.setLazy(table, () => parseIndexedLines(lines, ctx));
+  }
+}
+
+/** `--lenient`: parse everything now, so each skipped line is reported once, in order. */
+function loadFlowsLenient(snap: Snapshot, dumps: DumpText[], onError: (e: Error) => void): void {
+  const byBridge = new Map<string, { dump: DumpText; index: FlowsIndex; rules: Rule[] }[]>();
+  for (const d of dumps) {
+    const br = bridgeOf(snap, d.bridge!);
+    const { rules } = parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError);
+    const resetCounts = rules.filter((r) => r.stats.flags.includes('reset_counts')).length;
+    const index: FlowsIndex = { byTable: new Map(), flowCount: rules.length, resetCounts };
+    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index, rules }]);
+  }
+  for (const [name, candidates] of byBridge) {
+    const tables = bridgeOf(snap, name).tables;
+    const byTable = new Map<number, Rule[]>();
+    for (const r of chooseFlows(candidates).rules) {
+      const list = byTable.get(r.table);
+      if (list) list.push(r);
+      else byTable.set(r.table, [r]);
+    }
+    for (const [t, rules] of byTable) tables.set(t, rules);
+  }
 }

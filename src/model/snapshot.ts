@@ -1,6 +1,6 @@
 // The typed model of one switch, built from text dumps. Everything downstream
 // (xlate, renderers, lint, check) reads only this.
-import type { Rule } from './rule.js';
+import { RuleTables } from './rule-tables.js';
 import type { Group } from './group.js';
 
 /** Where a piece of the model came from, for error messages and JSON output. */
@@ -52,8 +52,8 @@ export interface Bridge {
   /** datapath name from dpif/show, e.g. "dummy@ovs-dummy" or "system@ovs-system" */
   datapath?: string;
   ports: Port[];
-  /** Rules by table id, in dump order. */
-  tables: Map<number, Rule[]>;
+  /** Rules by table id, in dump order (parsed on first use). */
+  tables: RuleTables;
   /** `--names` dumps and dump-table-desc may give tables names. */
   tableNames: Map<number, string>;
   groups: Map<number, Group>;
@@ -74,7 +74,7 @@ export interface Snapshot {
 }
 
 export function newBridge(name: string): Bridge {
-  return { name, ports: [], tables: new Map(), tableNames: new Map(), groups: new Map(), fdb: [] };
+  return { name, ports: [], tables: new RuleTables(), tableNames: new Map(), groups: new Map(), fdb: [] };
 }
 
 export function newSnapshot(): Snapshot {
