@@ -37,11 +37,13 @@ function prefixLen(mask: bigint, bits: number): number {
 class PrefixTrie {
   private root: TrieNode | undefined;
 
+  /** Prefixes are at most 32 bits (IPv4 addresses, the tp_src:tp_dst word), so plain numbers do. */
   insert(value: bigint, plen: number, bits: number): void {
     this.root ??= { n: 0 } as TrieNode;
     let node = this.root;
+    const v = Number(value);
     for (let i = 0; i < plen; i++) {
-      const bit = Number((value >> BigInt(bits - 1 - i)) & 1n);
+      const bit = Math.floor(v / 2 ** (bits - 1 - i)) & 1;
       node = node[bit] ??= { n: 0 } as TrieNode;
     }
     node.n++;
@@ -133,7 +135,8 @@ export class Classifier {
     const byMask = new Map<string, Subtable>();
     for (const rule of rules) {
       const wc = rule.match.wc;
-      const key = wc.map((v) => (v ? v.toString(36) : '')).join(',');
+      let key = '';
+      for (let m = 0; m < wc.length; m++) if (wc[m]) key += m + ':' + wc[m].toString(36) + ',';
       let st = byMask.get(key);
       if (!st) {
         st = new Subtable(wc);
