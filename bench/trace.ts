@@ -1,0 +1,207 @@
+// `npm run bench:trace [-- options]`: how a cold `oftrace` process scales with
+// the size of a flow dump, and how fast traces go once a snapshot is loaded.
+//
+//   --sizes 100000,1000000  flows per generated snapshot (cold-process runs)
+//   --runs 3                runs per measurement; medians are reported
+//   --batch 2000            traces per in-process batch run (on the first size)
+//   --timeout 600           seconds before a cold run is abandoned
+//   --seed 1                generator seed
+//   --ovs                   round-trip the first size through a real ovs-vswitchd
+//                           (ovs-ofctl --bundle add-flows, dump-flows) and trace OVS's dump
+//   --no-build              use dist/ as it is (default: tsc first; bin/oftrace runs dist/)
+//   --keep                  keep the generated snapshots (printed paths)
+//
+// The floor is a fresh `node -e` that reads the same flow dump and splits it
+// into lines: the least any Node CLI must spend on the file. Cold runs are
+// `node bin/oftrace --dumps DIR br-int FLOW` under /usr/bin/time -v (wall time
+// measured here, peak RSS from time's report). Nothing here asserts a timing.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { generateSnapshot, BRIDGE, type Generated } from './ovn-like.js';
+import { readDumpsDir } from '../src/ingest/sources.js';
+import { loadSnapshot } from '../src/ingest/load.js';
+import { World } from '../src/xlate/world.js';
+import { parseTraceFlow } from '../src/trace/flow-parse.js';
+import { formatTraceOvs, ofprotoTrace } from '../src/trace/ofproto-trace.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TIME = '/usr/bin/time';
+
+function args() {
+  const a = process.argv.slice(2);
+  const val = (name: string, dflt: string) => {
+    const i = a.indexOf(name);
+    return i >= 0 && i + 1 < a.length ? a[i + 1] : dflt;
+  };
+  return {
+    sizes: val('--sizes', '100000,1000000').split(',').map(Number),
+    runs: Number(val('--runs', '3')),
+    batch: Number(val('--batch', '2000')),
+    timeoutMs: Number(val('--timeout', '600')) * 1000,
+    seed: Number(val('--seed', '1')),
+    ovs: a.includes('--ovs'),
+    build: !a.includes('--no-build'),
+    keep: a.includes('--keep'),
+  };
+}
+
+interface Run {
+  ok: boolean;
+  wallMs: number;
+  /** Peak resident set, MiB; NaN when /usr/bin/time is missing. */
+  rssMiB: number;
+  note?: string;
+}
+
+/** One child process, timed here; its peak RSS from /usr/bin/time -v when available. */
+function measure(cmd: string[], timeoutMs: number, check?: (stdout: string) => string | undefined): Run {
+  const haveTime = existsSync(TIME);
+  const argv = haveTime ? [TIME, '-v', ...cmd] : cmd;
+  const t0 = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 << 20 });
+  const wallMs = performance.now() - t0;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  const rssMiB = rss ? Number(rss[1]) / 1024 : NaN;
+  if (r.error || r.signal) return { ok: false, wallMs, rssMiB, note: r.signal ? `killed by ${r.signal} (timeout ${timeoutMs / 1000}s?)` : String(r.error) };
+  if (r.status !== 0) return { ok: false, wallMs, rssMiB, note: `exit ${r.status}: ${lastLines(r.stderr, 3)}` };
+  const bad = check?.(r.stdout);
+  return bad ? { ok: false, wallMs, rssMiB, note: bad } : { ok: true, wallMs, rssMiB };
+}
+
+/** The child's own last stderr lines, without /usr/bin/time's report. */
+const lastLines = (s: string, n: number) =>
+  s.split(/^(?:Command exited with|Command terminated by|\s*Command being timed)/m)[0].trim().split('\n').slice(-n).join(' | ');
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+function repeat(n: number, f: () => Run): Run[] {
+  const out: Run[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = f();
+    out.push(r);
+    if (!r.ok) break; // a timeout or crash will not get better on a second try
+  }
+  return out;
+}
+
+/** Replace the generated flow dump by what a real ovs-vswitchd dumps after loading it. */
+async function roundTripThroughOvs(g: Generated): Promise<void> {
+  const { ovsInstalled, withSandbox } = await import('../test/oracle/ovs-sandbox.js');
+  if (!ovsInstalled()) {
+    console.log('  --ovs: Open vSwitch not installed; tracing the generated dump');
+    return;
+  }
+  const text = readFileSync(g.flowsFile, 'utf8');
+  // add-flows syntax: the dump line without its statistics.
+  const addFile = g.flowsFile + '.add';
+  writeFileSync(addFile, text.split('\n').slice(1).filter(Boolean)
+    .map((l) => l.replace(/^ cookie=0x0, duration=[^,]+, (table=\d+), n_packets=\d+, n_bytes=\d+, idle_age=\d+, /, '$1,')).join('\n') + '\n');
+  const t0 = performance.now();
+  await withSandbox((sb) => {
+    sb.vsctl('add-br', BRIDGE, '--', 'set', 'bridge', BRIDGE, 'datapath_type=dummy', 'fail_mode=secure');
+    const ports = readFileSync(join(g.dir, 'ovs-appctl_dpif.show'), 'utf8').matchAll(/^ {4}(tap\S+) (\d+)\//gm);
+    for (const [, name, ofport] of ports) {
+      sb.vsctl('add-port', BRIDGE, name, '--', 'set', 'interface', name, 'type=dummy', `ofport_request=${ofport}`);
+    }
+    // Large files take minutes; Sandbox.run's 30 s limit is for small commands.
+    const add = spawnSync('ovs-ofctl', ['--bundle', 'add-flows', BRIDGE, addFile], { env: sb.env, encoding: 'utf8', timeout: 1_800_000 });
+    if (add.status !== 0) throw new Error(`ovs-ofctl add-flows: ${add.stderr || add.error}`);
+    const fd = openSync(g.flowsFile, 'w');
+    try {
+      const dump = spawnSync('ovs-ofctl', ['dump-flows', BRIDGE], { env: sb.env, stdio: ['ignore', fd, 'pipe'], timeout: 600_000 });
+      if (dump.status !== 0) throw new Error(`ovs-ofctl dump-flows: ${dump.stderr}`);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  rmSync(addFile);
+  const dumped = readFileSync(g.flowsFile, 'utf8');
+  const norm = (s: string) => new Set(s.split('\n').filter((l) => l.startsWith(' cookie')).map((l) => l.replace(/duration=[^,]+, |idle_age=\d+, /g, '')));
+  const ours = norm(text), theirs = norm(dumped);
+  const differ = [...ours].filter((l) => !theirs.has(l));
+  console.log(`  --ovs: ovs-vswitchd loaded and dumped ${theirs.size} flows in ${fmt((performance.now() - t0) / 1000, 1)} s; ` +
+    `${differ.length} generated lines not in OVS's dump as written${differ.length ? ` (first: ${differ[0].trim()})` : ''}`);
+}
+
+/** Traces per second against one World, formatting each trace as the CLI would. */
+function batch(dir: string, packets: string[], n: number, runs: number) {
+  const t0 = performance.now();
+  const world = new World(loadSnapshot(readDumpsDir(dir)));
+  const loadMs = performance.now() - t0;
+  const bridge = world.bridges.get(BRIDGE)!;
+  const flows = packets.map((p) => {
+    const f = parseTraceFlow(p, bridge.names);
+    if (typeof f === 'string') throw new Error(`bench packet does not parse: ${f}`);
+    return f;
+  });
+  let outputs = 0;
+  const once = () => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) {
+      const text = formatTraceOvs(ofprotoTrace({ world, bridge, flow: flows[i % flows.length], ctNext: [] }));
+      if (!/Datapath actions: .*\d$/m.test(text)) throw new Error(`a bench packet did not reach an output port:\n${text.slice(-400)}`);
+      outputs++;
+    }
+    return n / ((performance.now() - t) / 1000);
+  };
+  // Warm-up: JIT, and the tables the loader leaves to be parsed on first use.
+  const warmup = once();
+  const rates = Array.from({ length: runs }, once);
+  return { loadMs, warmup, rates, outputs };
+}
+
+async function main() {
+  const o = args();
+  if (o.build) {
+    console.log('building dist/ (tsc)...');
+    const b = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('tsc failed; fix the build or pass --no-build');
+  }
+  if (!existsSync(TIME)) console.log(`(${TIME} not found: peak RSS not measured)`);
+  console.log(`node ${process.version}, ${o.runs} runs per figure, medians; seed ${o.seed}\n`);
+  const work = mkdtempSync(join(tmpdir(), 'oftrace-bench-'));
+  try {
+    for (const [k, size] of o.sizes.entries()) {
+      const dir = join(work, `flows-${size}`);
+      const tg = performance.now();
+      const g = generateSnapshot(dir, { flows: size, seed: o.seed });
+      const mb = readFileSync(g.flowsFile).length / 2 ** 20;
+      console.log(`== ${g.flows} flows (${fmt(mb, 1)} MiB dump, generated in ${fmt((performance.now() - tg) / 1000, 1)} s)${o.keep ? ` in ${dir}` : ''}`);
+      if (o.ovs && k === 0) await roundTripThroughOvs(g);
+      const packet = g.packets[0];
+
+      const floor = repeat(o.runs, () => measure([process.execPath, '-e',
+        "const l=require('fs').readFileSync(process.argv[1],'utf8').split('\\n');if(l.length<2)process.exit(1)", g.flowsFile], o.timeoutMs));
+      const cold = repeat(o.runs, () => measure([process.execPath, 'bin/oftrace', '--dumps', dir, BRIDGE, packet], o.timeoutMs,
+        (out) => (/^Datapath actions: .*\d$/m.test(out) ? undefined : `no output port in: ${out.slice(-200)}`)));
+      const fw = median(floor.map((r) => r.wallMs)), fr = median(floor.map((r) => r.rssMiB));
+      console.log(`  floor  (node reads + splits lines): wall ${fmt(fw)} ms, peak RSS ${fmt(fr)} MiB   [runs: ${floor.map((r) => fmt(r.wallMs)).join(', ')} ms]`);
+      const good = cold.filter((r) => r.ok);
+      if (good.length < cold.length) {
+        const bad = cold.find((r) => !r.ok)!;
+        console.log(`  oftrace cold: FAILED after ${fmt(bad.wallMs / 1000, 1)} s, peak RSS ${fmt(bad.rssMiB)} MiB: ${bad.note}`);
+      }
+      if (good.length > 0) {
+        const cw = median(good.map((r) => r.wallMs)), cr = median(good.map((r) => r.rssMiB));
+        console.log(`  oftrace cold trace:                 wall ${fmt(cw)} ms (${fmt(cw / fw, 1)}x floor), peak RSS ${fmt(cr)} MiB (${fmt(cr / fr, 1)}x floor)   [runs: ${good.map((r) => fmt(r.wallMs)).join(', ')} ms]`);
+      }
+      if (k === 0) {
+        const b = batch(dir, g.packets, o.batch, o.runs);
+        console.log(`  in-process batch: snapshot loaded in ${fmt(b.loadMs)} ms, warm-up batch ${fmt(b.warmup)} traces/s; ` +
+          `${o.batch} traces x ${o.runs} runs (${g.packets.length} distinct packets): ${fmt(median(b.rates))} traces/s median   [runs: ${b.rates.map((r) => fmt(r)).join(', ')}]`);
+      }
+      if (!o.keep) rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    if (!o.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,29 @@
+// Entry point of the single-file executable (scripts/build-exe.mjs bundles it
+// as CommonJS for Node's SEA, which runs one CJS script with no top-level
+// await). Same behaviour as bin/oftrace: read stdin only when an option names
+// `-`, print runCli's captured output, and set exitCode instead of calling
+// process.exit so a large write into a pipe is not cut short.
+import { readFileSync } from 'node:fs';
+import { runCli } from './main.js';
+
+// `oftrace ... | head`: the reader leaving early is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const needsStdin = argv.some((a, i) => a.endsWith('=-') || (a === '-' && i > 0));
+  const stdin = needsStdin ? readFileSync(0, 'utf8') : undefined;
+  const tty = Boolean(process.stdout.isTTY);
+  const r = await runCli(argv, stdin, { color: tty && !process.env.NO_COLOR, tty });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  process.exitCode = r.exitCode;
+}
+
+// An unexpected exception: print it as Node would for bin/oftrace, exit 1.
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+// Packaging: the esbuild bundle the single-file executable is made of behaves
+// as the CLI does, and `npm install -g` of the checkout puts a working
+// `oftrace` on the PATH. (`.ci/run` builds and checks the executable itself:
+// 100 MB and several seconds is too much for every `npm test`.)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { bundleCli } from '../../scripts/bundle.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+const dumps = join(root, 'examples', 'dragonflow-broken');
+const FLOW = 'icmp,in_port=10,dl_src=fa:16:3e:d4:b7:7b,dl_dst=91:92:ac:18:04:c8,nw_src=172.24.4.8,nw_dst=172.24.4.200,icmp_type=0';
+const tmp = mkdtempSync(join(tmpdir(), 'oftrace-pkg-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const node = (args: string[], input?: string) =>
+  spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
+
+describe('single-file bundle (what dist/oftrace runs)', () => {
+  const bundle = join(tmp, 'oftrace.cjs');
+
+  it('bundles every dependency into one CommonJS file', async () => {
+    await bundleCli(bundle);
+    const text = readFileSync(bundle, 'utf8');
+    // SEA's require() only sees built-in modules.
+    const external = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]).filter((m) => !m.startsWith('node:') && !builtinModules.includes(m));
+    expect(external).toEqual([]);
+  }, 60_000);
+
+  it('prints what the CLI prints, byte for byte, with its exit code', async () => {
+    for (const args of [['--dumps', dumps, 'br-int', FLOW], ['--dumps', dumps, 'show'], ['--dumps', dumps, 'br-int', 'bogus=1']]) {
+      const want = await runCli(args);
+      const got = node([bundle, ...args]);
+      expect(got.stdout).toBe(want.stdout);
+      expect(got.stderr).toBe(want.stderr);
+      expect(got.status).toBe(want.exitCode);
+    }
+  });
+
+  it('reads `-` from standard input', async () => {
+    const flows = readFileSync(join(dumps, 'ovs-ofctl_dump-flows_br-int'), 'utf8');
+    const args = ['--flows', 'br-int=-', '--vsctl', join(dumps, 'ovs-vsctl_-t_5_show'), 'br-int', FLOW];
+    const want = await runCli(args, flows);
+    expect(node([bundle, ...args], flows).stdout).toBe(want.stdout);
+  });
+});
+
+describe('npm install -g', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+  it('ships a bin that is an executable node script whose imports the files list covers', () => {
+    const bin = join(root, pkg.bin.oftrace);
+    const text = readFileSync(bin, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+    for (const [, spec] of text.matchAll(/from '\.\.\/([^']+)'/g)) {
+      expect(pkg.files.some((f: string) => spec.startsWith(f + '/')), `${spec} is in "files"`).toBe(true);
+    }
+  });
+
+  // The link npm makes for `npm install -g .` runs dist/, which prepare builds.
+  it.skipIf(!existsSync(join(root, 'dist', 'src', 'cli', 'main.js')))('puts a working oftrace in PREFIX/bin', () => {
+    const prefix = join(tmp, 'prefix');
+    const npm = spawnSync('npm', ['install', '-g', '--prefix', prefix, '--ignore-scripts', '--no-audit', '--no-fund', root], { encoding: 'utf8' });
+    expect(npm.status, npm.stderr).toBe(0);
+    const r = spawnSync(join(prefix, 'bin', 'oftrace'), ['--help'], { encoding: 'utf8', cwd: tmp });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: oftrace /);
+  }, 120_000);
+});
