@@ -6,24 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSnapshot } from '../src/ingest/load.js';
+import { prng } from '../tools/prng.js';
 
 const { values } = parseArgs({
   options: { flows: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' }, seed: { type: 'string', default: '1' } },
 });
 const N_FLOWS = Number(values.flows);
 const RUNS = Number(values.runs);
-
-/** mulberry32: a small seeded PRNG, so every run benchmarks the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One flow line shaped like ovn-controller's br-int flows as OVS 3.1 prints them. */
 function flowLine(rand: () => number): string {

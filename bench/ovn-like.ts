@@ -7,6 +7,7 @@
 // format `ovs-ofctl dump-flows` prints (OpenFlow 1.0, NXST_FLOW).
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng as rng } from '../tools/prng.js';
 
 export interface GenOptions {
   flows: number;
@@ -40,18 +41,6 @@ const SPECIAL = new Set([0, 1, CT_IN, CT_IN + 1, MOVE, L2, CT_OUT, CT_OUT + 1, E
 const BULK_TABLES = Array.from({ length: TABLES }, (_, t) => t).filter((t) => !SPECIAL.has(t));
 const PRIORITIES = [2002, 2001, 1100, 1001, 1000];
 const ZONE = 'NXM_NX_REG13[0..15]';
-
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 /** load: values as OVS prints them (`load:0->`, `load:0x1f->`). */

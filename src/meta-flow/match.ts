@@ -63,20 +63,18 @@ class Out {
     this.put(`${name}=${formatMac(v)}${m === allOnes(48) ? '' : '/' + formatMac(m)}`);
   }
   ip(name: string, v: bigint, m: bigint) {
-    if (!m) return;
-    let s = formatIpv4(v);
-    if (m !== allOnes(32)) {
-      const bits = cidrBits(m, 32);
-      s += bits >= 0 ? `/${bits}` : `/${formatIpv4(m)}`;
-    }
-    this.put(`${name}=${s}`);
+    this.addr(name, v, m, 32, formatIpv4);
   }
   ipv6(name: string, v: bigint, m: bigint) {
+    this.addr(name, v, m, 128, formatIpv6);
+  }
+  /** ip_format_masked / ipv6_format_masked: a prefix length when the mask is CIDR. */
+  private addr(name: string, v: bigint, m: bigint, width: number, fmt: (x: bigint) => string) {
     if (!m) return;
-    let s = formatIpv6(v);
-    if (m !== allOnes(128)) {
-      const bits = cidrBits(m, 128);
-      s += bits >= 0 ? `/${bits}` : `/${formatIpv6(m)}`;
+    let s = fmt(v);
+    if (m !== allOnes(width)) {
+      const bits = cidrBits(m, width);
+      s += bits >= 0 ? `/${bits}` : `/${fmt(m)}`;
     }
     this.put(`${name}=${s}`);
   }

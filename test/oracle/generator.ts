@@ -1,18 +1,7 @@
 // Seeded random scenarios for the live oracle: two bridges joined by patch ports, multi-table
 // pipelines, and traces drawn from the same value pools as the flows so most traces hit.
 import type { BridgeSpec, PortSpec, Scenario, TraceSpec } from './scenario.js';
-
-/** mulberry32: tiny, fast, and the same sequence on every platform. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../tools/prng.js';
 
 class Rng {
   private next: () => number;
