@@ -4,9 +4,10 @@
 import type { Field } from '../meta-flow/field.js';
 import { allOnes } from '../meta-flow/flow.js';
 import {
-  cidrBits, formatHex, formatIpv4, formatIpv6, formatMac, parseInteger, parseIpv4, parseIpv6, parseMac, prefixMask,
+  cidrBits, formatHex, formatIpv4, formatIpv6, formatMac,
 } from '../meta-flow/values.js';
-import { formatPort, parsePort, portFromOfp11, portToOfp11, type PortNames } from './ports.js';
+import { formatPort, portFromOfp11, portToOfp11, type PortNames } from './ports.js';
+import { parseFieldValue as parseMfValue } from '../meta-flow/field-parse.js';
 
 /**
  * Bits a value of `field` may have.  Wider than field.bits for vlan_vid,
@@ -57,46 +58,11 @@ function formatTunnelFlags(value: bigint, mask: bigint): string {
 }
 
 /**
- * mf_parse: `value` or `value/mask` in the field's syntax.  Returns an error
- * message on failure.
+ * mf_parse for action arguments: meta-flow's parser, with OpenFlow 1.1+
+ * port fields holding their 32-bit OpenFlow 1.1 numbers, as OVS keeps them.
  */
 export function parseFieldValue(field: Field, s: string, ports?: PortNames): MaskedValue | string {
-  const slash = s.indexOf('/');
-  const valueText = slash < 0 ? s : s.slice(0, slash);
-  const maskText = slash < 0 ? undefined : s.slice(slash + 1);
-  const full = allOnes(valueBits(field));
-  if (maskText !== undefined && !field.maskable) return `${field.name} does not support masking`;
-
-  const value = parseOne(field, valueText, ports);
-  if (value === undefined || value > full) return `${valueText}: invalid value for field ${field.name}`;
-  if (maskText === undefined) return { value, mask: full };
-
-  const width = field.format === 'IPv4' ? 32 : field.format === 'IPv6' ? 128 : 0;
-  let mask: bigint | undefined;
-  if (width && /^\d+$/.test(maskText)) {
-    const len = Number(maskText);
-    mask = len <= width ? prefixMask(len, width) : undefined;
-  } else {
-    mask = parseOne(field, maskText, undefined);
-  }
-  if (mask === undefined || mask > full) return `${maskText}: invalid mask for field ${field.name}`;
-  return { value: value & mask, mask };
-}
-
-function parseOne(field: Field, s: string, ports?: PortNames): bigint | undefined {
-  switch (field.format) {
-    case 'Ethernet': return parseMac(s);
-    case 'IPv4': return parseIpv4(s);
-    case 'IPv6': return parseIpv6(s);
-    case 'tunnel flags':
-      return s === 'oam' || s === '+oam' ? 1n : s === '-oam' ? 0n : parseInteger(s);
-    case 'OpenFlow 1.0 port':
-    case 'OpenFlow 1.1+ port': {
-      const port = parsePort(s, ports);
-      if (port === undefined) return parseInteger(s);
-      return BigInt(field.format === 'OpenFlow 1.0 port' ? port : portToOfp11(port));
-    }
-    default:
-      return parseInteger(s);
-  }
+  const parsed = parseMfValue(field, s, ports);
+  if (typeof parsed === 'string' || field.format !== 'OpenFlow 1.1+ port') return parsed;
+  return { value: BigInt(portToOfp11(Number(parsed.value))), mask: parsed.mask };
 }
