@@ -73,5 +73,5 @@ export function formatFlow(f: Flow, ports?: PortNames): string {
   if (!ctValid(f) || !f[M.ct_nw_proto]) {
     for (const n of ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst']) wc[M[n]] = 0n;
   }
-  return formatMatch({ flow: f, wc });
+  return formatMatch({ flow: f, wc }, undefined, ports);
 }

@@ -1,11 +1,10 @@
 // What each OpenFlow action does to the packet, the megaflow mask and the
 // datapath actions: one handler per ofpact type (do_xlate_actions' switch).
 // A handler returning true stops the current action list, as OVS's `return`.
-import { fieldById } from '../meta-flow/field.js';
 import { setFieldValue, unwildcardField, getFieldValue } from '../meta-flow/field.js';
 import { formatSubfield } from '../meta-flow/subfield.js';
 import { formatFieldValue } from '../ofp/field-value.js';
-import { M, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { M, allOnes, ETH_TYPE, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
 import { prereqsOk } from '../meta-flow/prereqs.js';
 import { formatHex } from '../meta-flow/values.js';
 import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp/ports.js';

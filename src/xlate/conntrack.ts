@@ -1,7 +1,7 @@
 // Conntrack and recirculation (compose_conntrack_action, finish_freezing__):
 // ct() commits the packet so far, emits ct(...) and, with table=N, forks a
 // recirculation that ofproto/trace follows afterwards.
-import { M, allOnes } from '../meta-flow/flow.js';
+import { M } from '../meta-flow/flow.js';
 import { subfieldValue, unwildcardSubfield } from './subfield-ops.js';
 import type { OfpactOf } from '../ofp/ofpact.js';
 import type { OdpAction, OdpNat } from './odp-actions.js';
@@ -93,4 +93,3 @@ export function composeCtClear(ctx: Ctx): void {
   putOdp(ctx, { type: 'ct_clear' });
 }
 
-export const CT_MARK_MASK = allOnes(32);
