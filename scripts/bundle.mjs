@@ -8,10 +8,10 @@ import { build } from 'esbuild';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Bundle src/cli/sea-entry.ts into `outfile`; throws on a build error. */
+/** Bundle src/cli/launch.ts into `outfile`; throws on a build error. */
 export async function bundleCli(outfile) {
   await build({
-    entryPoints: [join(root, 'src', 'cli', 'sea-entry.ts')],
+    entryPoints: [join(root, 'src', 'cli', 'launch.ts')],
     outfile,
     bundle: true,
     platform: 'node',

@@ -1,8 +1,8 @@
-// Entry point of the single-file executable (scripts/build-exe.mjs bundles it
-// as CommonJS for Node's SEA, which runs one CJS script with no top-level
-// await). Same behaviour as bin/oftrace: read stdin only when an option names
-// `-`, print runCli's captured output, and set exitCode instead of calling
-// process.exit so a large write into a pipe is not cut short.
+// The process entry of `oftrace`, for bin/oftrace and for the single-file
+// executable (scripts/build-exe.mjs bundles it as CommonJS for Node's SEA,
+// which runs one CJS script with no top-level await): read stdin only when an
+// option names `-`, print runCli's captured output, and set exitCode instead
+// of calling process.exit so a large write into a pipe is not cut short.
 import { readFileSync } from 'node:fs';
 import { runCli } from './main.js';
 
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   process.exitCode = r.exitCode;
 }
 
-// An unexpected exception: print it as Node would for bin/oftrace, exit 1.
+// An unexpected exception is a bug: show it as Node would, exit 1.
 main().catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
