@@ -5,7 +5,7 @@ import { M, allOnes, VLAN_CFI, VLAN_VID_MASK, ETH_TYPE } from '../meta-flow/flow
 import { xreport, type Ctx } from './context.js';
 import { OFPP_LOCAL } from '../ofp/ports.js';
 import { composeOutput } from './output.js';
-import type { XBridge, XPort } from './world.js';
+import { byCreation, type XBridge, type XPort } from './world.js';
 
 type VlanMode = 'access' | 'trunk' | 'native-tagged' | 'native-untagged' | 'dot1q-tunnel';
 
@@ -97,8 +97,7 @@ function bundleOrder(ctx: Ctx): XPort[] {
   const bridges = [...ctx.xin.world.bridges.values()].sort((a, b) => created(a) - created(b));
   const here = bridges.indexOf(ctx.xbridge);
   const late = (p: XPort) => (p.peer ? bridges.indexOf(p.peer.bridge) > here : false);
-  const byOfport = (a: XPort, b: XPort) => (a.ofport === OFPP_LOCAL ? -1 : b.ofport === OFPP_LOCAL ? 1 : a.ofport - b.ofport);
-  const ports = [...ctx.xbridge.ports.values()].sort(byOfport);
+  const ports = [...ctx.xbridge.ports.values()].sort(byCreation);
   const moved = ports.filter(late).sort((a, b) => bridges.indexOf(a.peer!.bridge) - bridges.indexOf(b.peer!.bridge) || a.peer!.ofport - b.peer!.ofport);
   return [...ports.filter((p) => !late(p)), ...moved];
 }

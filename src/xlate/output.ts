@@ -2,13 +2,13 @@
 // another bridge, FLOOD/ALL, the controller (compose_output_action__,
 // patch_port_output, flood_packets, xlate_controller_action).
 import { M, copyFlow } from '../meta-flow/flow.js';
-import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET } from '../ofp/ports.js';
+import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET } from '../ofp/ports.js';
 import { xreport, type Ctx } from './context.js';
 import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack, cloneXlateActions } from './xlate.js';
 import { xlateNormal } from './normal.js';
 import { hmapOrder, hashInt } from './hmap-order.js';
 import { frozenState } from './freeze.js';
-import type { XPort } from './world.js';
+import { byCreation, type XPort } from './world.js';
 import { composeTunnelOutput, tunnelConfig } from './tunnel.js';
 
 /** OFPR_* packet-in reasons as the datapath userspace cookie prints them. */
@@ -109,7 +109,7 @@ function patchPortOutput(ctx: Ctx, inDev: XPort, outDev: XPort, isLast: boolean)
 
 /** The order OVS walks a bridge's ports (its xports hmap, by OpenFlow port number). */
 export function portsInHmapOrder(ports: Iterable<XPort>): XPort[] {
-  const list = [...ports].sort((a, b) => (a.ofport === OFPP_LOCAL ? -1 : b.ofport === OFPP_LOCAL ? 1 : a.ofport - b.ofport));
+  const list = [...ports].sort(byCreation);
   return hmapOrder(list, (p) => hashInt(p.ofport));
 }
 

@@ -19,6 +19,11 @@ export interface XPort {
   peer?: XPort;
 }
 
+/** Ports in assumed creation order: the bridge's own port, then by OpenFlow number. */
+export function byCreation(a: XPort, b: XPort): number {
+  return a.ofport === OFPP_LOCAL ? -1 : b.ofport === OFPP_LOCAL ? 1 : a.ofport - b.ofport;
+}
+
 export class XBridge {
   readonly ports = new Map<number, XPort>();
   readonly byName = new Map<string, XPort>();
