@@ -8,7 +8,7 @@
 //   --seed 1                generator seed
 //   --ovs                   round-trip the first size through a real ovs-vswitchd
 //                           (ovs-ofctl --bundle add-flows, dump-flows) and trace OVS's dump
-//   --no-build              use dist/ as it is (default: tsc first; bin/oftrace runs dist/)
+//   --no-build              use dist/oftrace.cjs as it is (default: bundle first; bin/oftrace runs it)
 //   --keep                  keep the generated snapshots (printed paths)
 //
 // The floor is a fresh `node -e` that reads the same flow dump and splits it
@@ -160,9 +160,9 @@ function batch(dir: string, packets: string[], n: number, runs: number) {
 async function main() {
   const o = args();
   if (o.build) {
-    console.log('building dist/ (tsc)...');
-    const b = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('tsc failed; fix the build or pass --no-build');
+    console.log('bundling dist/oftrace.cjs...');
+    const b = spawnSync(process.execPath, [join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('the bundle failed; fix the build or pass --no-build');
   }
   if (!existsSync(TIME)) console.log(`(${TIME} not found: peak RSS not measured)`);
   console.log(`node ${process.version}, ${o.runs} runs per figure, medians; seed ${o.seed}\n`);

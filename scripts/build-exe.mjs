@@ -7,10 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'postject';
-import { bundleCli, root } from './bundle.mjs';
+import { BUNDLE, bundleCli, root } from './bundle.mjs';
 
 const work = join(root, 'dist', 'sea');
-const bundle = join(work, 'oftrace.cjs');
 const blob = join(work, 'sea-prep.blob');
 const exe = join(root, 'dist', 'oftrace');
 // The fuse string Node's own binaries carry; postject flips it to say a blob is present.
@@ -19,11 +18,11 @@ const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
-await bundleCli(bundle);
+await bundleCli();
 
 const config = join(work, 'sea-config.json');
 writeFileSync(config, JSON.stringify({
-  main: bundle,
+  main: BUNDLE,
   output: blob,
   // Without this every run prints an ExperimentalWarning on stderr.
   disableExperimentalSEAWarning: true,
