@@ -2,6 +2,12 @@
 // line, ` key=value, key=value, match actions=...`. The key/value structure is
 // parsed here; what each key means (stats, match fields, actions) is decided
 // by src/ingest/flows.ts from the field and action tables.
+//
+// The Chevrotain lexer and parser below define the syntax and report errors.
+// A dump holds up to millions of lines, so well-formed lines are first read by
+// FlowLineScanner, a hand-written pass over the same tokens that only
+// accepts what the grammar accepts (test/grammar/dump-flows-scanner.test.ts
+// checks the two agree); anything else goes to the grammar for its verdict.
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { lexLine, parseError, splitLines, startCharsExcept, type SourceLine } from './lines.js';
 
@@ -107,7 +113,149 @@ function toFlowLine(src: SourceLine, tokens: IToken[]): FlowLine {
   return { src, items, actions, actionsColumn };
 }
 
+/**
+ * The lexer and the `line` rule above, by hand, over one line: the items'
+ * key and value offsets into reusable arrays, no token or item objects.
+ * `scan` returns false where the grammar must decide (a syntax error, or a
+ * line this fast path does not handle), never for a line the grammar rejects
+ * that it accepts.
+ */
+export class FlowLineScanner {
+  /** Items found: key [keyStart[i], keyEnd[i]), value [valueStart[i], valueEnd[i]) or valueStart[i] = -1. */
+  count = 0;
+  keyStart = new Int32Array(64);
+  keyEnd = new Int32Array(64);
+  valueStart = new Int32Array(64);
+  valueEnd = new Int32Array(64);
+  /** Offset of the text after `actions=`. */
+  actionsStart = 0;
+
+  scan(t: string, from = 0, to = t.length): boolean {
+    this.count = 0;
+    let p = from;
+    while (p < to && isBlank(t.charCodeAt(p))) p++;
+    for (;;) {
+      if (p >= to) return false;
+      if (t.startsWith('actions=', p)) {
+        this.actionsStart = p + 'actions='.length;
+        // `.*` stops at a line terminator; what would follow is the grammar's to judge.
+        for (let q = this.actionsStart; q < to; q++) if (isLineTerminator(t.charCodeAt(q))) return false;
+        return true;
+      }
+      // An item: a Word key (where Parens would lex first, the grammar
+      // decides), then optionally `=` and one or more value tokens.
+      const keyEnd = wordEnd(t, p, to);
+      if (keyEnd === p || parensEnd(t, p, to) >= 0) return false;
+      let valueStart = -1, q = keyEnd;
+      if (q < to && t.charCodeAt(q) === EQUALS) {
+        valueStart = ++q;
+        for (;;) {
+          if (q >= to || t.startsWith('actions=', q)) break;
+          const end = valueTokenEnd(t, q, to);
+          if (end < 0) return false;
+          if (end === q) break;
+          q = end;
+        }
+        if (q === valueStart) return false;
+      }
+      if (this.count === this.keyStart.length) this.grow();
+      const i = this.count++;
+      this.keyStart[i] = p;
+      this.keyEnd[i] = keyEnd;
+      this.valueStart[i] = valueStart;
+      this.valueEnd[i] = q;
+      // The separator: `,` with optional blanks, or blanks.
+      p = q;
+      if (p < to && t.charCodeAt(p) === COMMA) p++;
+      else if (p >= to || !isBlank(t.charCodeAt(p))) return false;
+      while (p < to && isBlank(t.charCodeAt(p))) p++;
+    }
+  }
+
+  /** The FlowLine the grammar would build from the scanned line. */
+  flowLine(src: SourceLine): FlowLine {
+    const t = src.text;
+    const items: FlowItem[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const item: FlowItem = { key: t.slice(this.keyStart[i], this.keyEnd[i]), column: this.keyStart[i] + 1 };
+      if (this.valueStart[i] >= 0) item.value = t.slice(this.valueStart[i], this.valueEnd[i]);
+      items.push(item);
+    }
+    return { src, items, actions: t.slice(this.actionsStart), actionsColumn: this.actionsStart + 1 };
+  }
+
+  private grow(): void {
+    for (const k of ['keyStart', 'keyEnd', 'valueStart', 'valueEnd'] as const) {
+      const a = new Int32Array(this[k].length * 2);
+      a.set(this[k]);
+      this[k] = a;
+    }
+  }
+}
+
+const COMMA = 0x2c, EQUALS = 0x3d, QUOTE = 0x22, BACKSLASH = 0x5c, LPAREN = 0x28, RPAREN = 0x29;
+const isBlank = (c: number) => c === 0x20 || c === 0x09;
+const isLineTerminator = (c: number) => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** End of a Word token (`[^\s,="]+`) starting at p; p itself when there is none. */
+function wordEnd(t: string, p: number, to: number): number {
+  while (p < to) {
+    const c = t.charCodeAt(p);
+    if (c === COMMA || c === EQUALS || c === QUOTE || isSpace(c)) break;
+    p++;
+  }
+  return p;
+}
+
+/**
+ * End of the value token (Word, Quoted, Parens or Equals, tried in the
+ * lexer's order) at p; p at a separator; -1 where the lexer would fail.
+ */
+function valueTokenEnd(t: string, p: number, to: number): number {
+  const c = t.charCodeAt(p);
+  if (c === COMMA || isBlank(c)) return p;
+  if (c === EQUALS) return p + 1;
+  if (c === QUOTE) {
+    for (let q = p + 1; q < to; q++) {
+      const d = t.charCodeAt(q);
+      if (d === QUOTE) return q + 1;
+      if (d === BACKSLASH) {
+        if (q + 1 >= to || isLineTerminator(t.charCodeAt(q + 1))) return -1;
+        q++;
+      }
+    }
+    return -1;
+  }
+  const parens = parensEnd(t, p, to);
+  if (parens >= 0) return parens;
+  const end = wordEnd(t, p, to);
+  return end === p ? -1 : end;
+}
+
+/** End of a Parens token (`\([^()\n]*\)`) at p, or -1. */
+function parensEnd(t: string, p: number, to: number): number {
+  if (t.charCodeAt(p) !== LPAREN) return -1;
+  for (let q = p + 1; q < to; q++) {
+    const d = t.charCodeAt(q);
+    if (d === RPAREN) return q + 1;
+    if (d === LPAREN || d === 0x0a) return -1;
+  }
+  return -1;
+}
+
+const scanner = new FlowLineScanner();
+
 export function parseFlowLine(src: SourceLine, file: string): FlowLine {
+  return scanner.scan(src.text) ? scanner.flowLine(src) : parseFlowLineWithGrammar(src, file);
+}
+
+/** The grammar's reading of a line: the reference the scanner agrees with, and the error on a bad line. */
+export function parseFlowLineWithGrammar(src: SourceLine, file: string): FlowLine {
   const tokens = lexLine(lexer, src, file);
   parser.input = tokens;
   parser.line();
