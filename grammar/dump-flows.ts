@@ -136,7 +136,7 @@ export class FlowLineScanner {
     while (p < to && isBlank(t.charCodeAt(p))) p++;
     for (;;) {
       if (p >= to) return false;
-      if (t.startsWith('actions=', p)) {
+      if (startsActions(t, p)) {
         this.actionsStart = p + 'actions='.length;
         // `.*` stops at a line terminator; what would follow is the grammar's to judge.
         for (let q = this.actionsStart; q < to; q++) if (isLineTerminator(t.charCodeAt(q))) return false;
@@ -150,7 +150,7 @@ export class FlowLineScanner {
       if (q < to && t.charCodeAt(q) === EQUALS) {
         valueStart = ++q;
         for (;;) {
-          if (q >= to || t.startsWith('actions=', q)) break;
+          if (q >= to || startsActions(t, q)) break;
           const end = valueTokenEnd(t, q, to);
           if (end < 0) return false;
           if (end === q) break;
@@ -195,6 +195,7 @@ export class FlowLineScanner {
 
 const COMMA = 0x2c, EQUALS = 0x3d, QUOTE = 0x22, BACKSLASH = 0x5c, LPAREN = 0x28, RPAREN = 0x29;
 const isBlank = (c: number) => c === 0x20 || c === 0x09;
+const startsActions = (t: string, p: number) => t.charCodeAt(p) === 0x61 && t.startsWith('actions=', p); // 'a'
 const isLineTerminator = (c: number) => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
 /** JavaScript's `\s`. */
 function isSpace(c: number): boolean {
@@ -206,8 +207,10 @@ function isSpace(c: number): boolean {
 function wordEnd(t: string, p: number, to: number): number {
   while (p < to) {
     const c = t.charCodeAt(p);
-    if (c === COMMA || c === EQUALS || c === QUOTE || isSpace(c)) break;
-    p++;
+    // Everything from '>' to '~' is a word character: the common case first.
+    if ((c > EQUALS && c < 0x7f) || (c > QUOTE && c < EQUALS && c !== COMMA)) p++;
+    else if (c === COMMA || c === EQUALS || c === QUOTE || isSpace(c)) break;
+    else p++;
   }
   return p;
 }

@@ -9,13 +9,18 @@ export interface SourceLine {
   line: number;
 }
 
-/** Split text into lines, rejecting input that is clearly not a text dump. */
-export function splitLines(text: string, file: string): SourceLine[] {
+/** Reject input that is clearly not a text dump. */
+export function rejectBinary(text: string, file: string): void {
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const line = text.slice(0, nul).split('\n').length;
     throw new InputError('binary data (NUL byte), not a text dump', file, line);
   }
+}
+
+/** Split text into lines, rejecting input that is clearly not a text dump. */
+export function splitLines(text: string, file: string): SourceLine[] {
+  rejectBinary(text, file);
   const out: SourceLine[] = [];
   const parts = text.split('\n');
   for (let i = 0; i < parts.length; i++) {

@@ -1,8 +1,8 @@
 // From dump-flows lines to Rules: stats keys, then the match (via the field
 // table), then the actions (via the action table).
 import { parseDumpFlows, parseFlowLine, isFlowsHeader, type FlowLine } from '../../grammar/dump-flows.js';
-import { splitLines, type SourceLine } from '../../grammar/lines.js';
-import { fieldByName } from '../meta-flow/field.js';
+import { rejectBinary, type SourceLine } from '../../grammar/lines.js';
+import { fieldByName, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
 import { newMatch, OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
 import { M, allOnes, ETH_TYPE, IPPROTO } from '../meta-flow/flow.js';
@@ -41,6 +41,11 @@ const PRINTED_FIELD_NAMES: ReadonlyMap<string, string> = new Map([
   ['gtpu_flags', 'tun_gtpu_flags'], ['gtpu_msgtype', 'tun_gtpu_msgtype'],
 ]);
 
+/** The field a match key names (`nw_src`, `NXM_NX_REG0`, ...), as dump-flows prints it. */
+export function matchField(key: string): Field | undefined {
+  return fieldByName(PRINTED_FIELD_NAMES.get(key) ?? key);
+}
+
 const FLAG_KEYS = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'allow_hidden_fields', 'no_readonly_table'];
 
 type StatSetter = (r: Rule, v: string) => boolean;
@@ -57,6 +62,11 @@ const STATS: ReadonlyMap<string, StatSetter> = new Map<string, StatSetter>([
   ['importance', (r, v) => (r.stats.importance = int(v)) !== undefined],
   ['priority', (r, v) => int(v) !== undefined && (r.priority = int(v)!) <= 0xffff],
 ]);
+
+/** Keys of a flow line that are not part of its match (priority is, but has its own key). */
+export function isStatKey(key: string): boolean {
+  return key === 'table' || STATS.has(key);
+}
 
 export interface FlowsContext {
   file: string;
@@ -98,7 +108,7 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
       if (!stat(rule, value)) throw lineError(ctx, line, column, `bad value ${quoteToken(value)} for ${key}`);
       continue;
     }
-    const field = fieldByName(PRINTED_FIELD_NAMES.get(key) ?? key);
+    const field = matchField(key);
     if (!field) throw lineError(ctx, line, column, `unknown field ${quoteToken(key)}`);
     const fv = parseFieldValue(field, value, ctx.ports);
     if (typeof fv === 'string') throw lineError(ctx, line, column + key.length + 1, `bad value for ${key}: ${fv}`);
@@ -115,49 +125,92 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
  */
 export interface FlowsIndex {
   ofVersion?: string;
-  byTable: Map<number, SourceLine[]>;
+  byTable: Map<number, TableLines>;
   flowCount: number;
   /** Flows printed with `reset_counts` (see chooseFlows in load.ts). */
   resetCounts: number;
 }
 
-const TABLE_KEY = /(?:^|[\s,])table=("(?:[^"\\]|\\.)*"|[^\s,]+)/;
+/** One table's flow lines: offsets into the dump's text, so a line costs no string until it is read. */
+export interface TableLines {
+  text: string;
+  starts: number[];
+  ends: number[];
+  lineNos: number[];
+}
+
+export function tableLine(lines: TableLines, i: number): SourceLine {
+  return { text: lines.text.slice(lines.starts[i], lines.ends[i]), line: lines.lineNos[i] };
+}
+
+/** Parse line i of a table into a Rule. */
+export function ruleAt(lines: TableLines, i: number, ctx: FlowsContext): Rule {
+  return ruleFromLine(parseFlowLine(tableLine(lines, i), ctx.file), ctx);
+}
+
+/** Next occurrence of `what` at or after a position, remembered so a scan line by line stays linear. */
+class NextOccurrence {
+  private at = -1;
+  constructor(private readonly text: string, private readonly what: string) {}
+
+  from(pos: number): number {
+    if (this.at !== -2 && this.at < pos) {
+      this.at = this.text.indexOf(this.what, pos);
+      if (this.at < 0) this.at = -2;
+    }
+    return this.at === -2 ? Infinity : this.at;
+  }
+}
 
 export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
   if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
+  rejectBinary(text, ctx.file);
   const index: FlowsIndex = { byTable: new Map(), flowCount: 0, resetCounts: 0 };
-  for (const src of splitLines(text, ctx.file)) {
-    const t = src.text;
-    if (t.trim() === '') continue;
-    if (isFlowsHeader(t)) {
-      index.ofVersion ??= /\((OF1\.\d)\)/.exec(t)?.[1];
+  const actions = new NextOccurrence(text, 'actions=');
+  const tableKey = new NextOccurrence(text, 'table=');
+  const resetCounts = new NextOccurrence(text, 'reset_counts');
+  let lineNo = 0;
+  for (let pos = 0; pos < text.length;) {
+    const nl = text.indexOf('\n', pos);
+    const start = pos;
+    let end = nl < 0 ? text.length : nl;
+    pos = end + 1;
+    lineNo++;
+    if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+    let first = start;
+    while (first < end && /\s/.test(text[first])) first++;
+    if (first === end) continue;
+    const c = text.charCodeAt(first);
+    if ((c === 0x4e || c === 0x4f) && isFlowsHeader(text.slice(start, end))) { // N(XST), O(FPST)
+      index.ofVersion ??= /\((OF1\.\d)\)/.exec(text.slice(start, end))?.[1];
       continue;
     }
-    const stop = t.indexOf('actions=');
-    const head = stop < 0 ? t : t.slice(0, stop);
-    const m = TABLE_KEY.exec(head);
+    const headEnd = Math.min(end, actions.from(start));
     let table = 0;
-    if (m) {
-      const n = int(m[1]);
-      const id = n ?? (ctx.tables && lookupName(m[1], ctx.tables));
+    // `table=` as a key: at the start of the line or after a separator.
+    for (let at = tableKey.from(start); at < headEnd; at = text.indexOf('table=', at + 1)) {
+      if (at < 0) break;
+      if (at > start && !/[\s,]/.test(text[at - 1])) continue;
+      const valueAt = at + 'table='.length;
+      const m = /^("(?:[^"\\]|\\.)*"|[^\s,]+)/.exec(text.slice(valueAt, headEnd));
+      const value = m?.[1] ?? '';
+      const id = int(value) ?? (ctx.tables && lookupName(value, ctx.tables));
       // Let the full parse report it, with its column.
       table = id === undefined || id > 254 ? -1 : id;
+      break;
     }
     let lines = index.byTable.get(table);
-    if (!lines) index.byTable.set(table, (lines = []));
-    lines.push(src);
+    if (!lines) index.byTable.set(table, (lines = { text, starts: [], ends: [], lineNos: [] }));
+    lines.starts.push(start);
+    lines.ends.push(end);
+    lines.lineNos.push(lineNo);
     index.flowCount++;
-    if (head.includes('reset_counts')) index.resetCounts++;
+    if (resetCounts.from(start) < headEnd) index.resetCounts++;
   }
   // A bad table id is an error now, not when some trace reaches it.
   const bad = index.byTable.get(-1);
-  if (bad) ruleFromLine(parseFlowLine(bad[0], ctx.file), ctx);
+  if (bad) ruleAt(bad, 0, ctx);
   return index;
-}
-
-/** Parse one table's lines from an index. */
-export function parseIndexedLines(lines: readonly SourceLine[], ctx: FlowsContext): Rule[] {
-  return lines.map((src) => ruleFromLine(parseFlowLine(src, ctx.file), ctx));
 }
 
 export interface ParsedFlows {

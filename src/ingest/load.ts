@@ -6,7 +6,8 @@ import { parseOfctlShow } from '../../grammar/ofctl-show.js';
 import { parseDpifShow, parseDpctlShow } from '../../grammar/dpif-show.js';
 import { parseFdbShow } from '../../grammar/fdb-show.js';
 import { parseDumpGroups } from '../../grammar/dump-groups.js';
-import { parseFlowsDump, indexFlowsDump, parseIndexedLines, type FlowsContext, type FlowsIndex } from './flows.js';
+import { parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
+import { IndexedTable } from './table-index.js';
 import { PortNames } from '../ofp/ports.js';
 import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
 import type { DumpText } from './sources.js';
@@ -136,7 +137,7 @@ function loadFlowsLazily(snap: Snapshot, dumps: DumpText[]): void {
   for (const [name, candidates] of byBridge) {
     const { index, ctx } = chooseFlows(candidates);
     const tables = bridgeOf(snap, name).tables;
-    for (const [table, lines] of index.byTable) tables.setLazy(table, () => parseIndexedLines(lines, ctx));
+    for (const [table, lines] of index.byTable) tables.setSource(table, new IndexedTable(lines, ctx));
   }
 }
 

@@ -67,6 +67,18 @@ function parseScalar(f: Field, s: string, ports?: PortNames): bigint | string {
   }
 }
 
+/** Formats whose flag or keyword syntax sets the mask from the value itself. */
+const MASK_FROM_VALUE = new Set(['ct state', 'TCP flags', 'tunnel flags', 'frag', 'packet type']);
+
+/**
+ * Whether parseFieldValue's mask for `f` depends on the text after `/` only
+ * (none: the whole field): then `value/mask` texts with equal mask parts
+ * give equal masks, whatever the values.
+ */
+export function maskFromMaskText(f: Field): boolean {
+  return !MASK_FROM_VALUE.has(f.format);
+}
+
 /** mf_parse: `value[/mask]` in the field's own syntax. */
 export function parseFieldValue(f: Field, s: string, ports?: PortNames): FieldValue | string {
   const full = allOnes(f.bits);

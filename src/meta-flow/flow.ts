@@ -69,8 +69,11 @@ export function copyFlow(f: Flow): Flow {
   return f.slice();
 }
 
+const ALL_ONES = Array.from({ length: 129 }, (_, n) => (1n << BigInt(n)) - 1n);
+
+/** A mask of `bits` low bits (cached up to 128: the widest member but tun_metadata). */
 export function allOnes(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
+  return ALL_ONES[bits] ?? (1n << BigInt(bits)) - 1n;
 }
 
 /** Ethernet types and IP protocols the formatting and prerequisites need. */
@@ -81,3 +84,13 @@ export const VLAN_VID_MASK = 0x0fffn;
 export const VLAN_PCP_MASK = 0xe000n;
 export const FLOW_NW_FRAG_ANY = 1n;
 export const FLOW_NW_FRAG_LATER = 2n;
+
+/** The masked values of `members` as one string: a hash key for exact lookups (classifier stages). */
+export function maskedKey(flow: Flow, mask: Flow, members: readonly number[]): string {
+  let k = '';
+  for (const m of members) k += (flow[m] & mask[m]).toString(36) + ',';
+  return k;
+}
+
+/** First member of struct flow's L2 part: the members before it make the classifier's metadata stage. */
+export const FIRST_L2_MEMBER = M.dl_dst;

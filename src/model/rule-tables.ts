@@ -1,43 +1,65 @@
-// A bridge's flow tables, parsed lazily: a table's rules are built the first
-// time something asks for them, so a trace on a 100k-flow dump parses only
-// the tables it reaches. Iterating all tables parses everything.
+// A bridge's flow tables. A table is a TableSource: rules already built, or
+// a dump's lines that build rules on demand (src/ingest/table-index.ts), so a
+// trace on a million-flow dump parses only what its lookups can reach.
+// Asking for a table's rules parses all of them.
+import { groupByMask, type RuleGroup } from './rule-groups.js';
 import type { Rule } from './rule.js';
 
-export class RuleTables {
-  private readonly parsed = new Map<number, Rule[]>();
-  private readonly pending = new Map<number, () => Rule[]>();
+export interface TableSource {
+  /** Number of rules, without building them. */
+  readonly count: number;
+  /** Every rule, in dump order. */
+  rules(): Rule[];
+  /** The rules grouped by mask, for a classifier; a new set of groups per call. */
+  groups(): RuleGroup[];
+}
 
-  /** Register a table whose rules `parse` will build on first use. */
-  setLazy(table: number, parse: () => Rule[]): void {
-    this.parsed.delete(table);
-    this.pending.set(table, parse);
+class BuiltRules implements TableSource {
+  constructor(private readonly list: Rule[]) {}
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  rules(): Rule[] {
+    return this.list;
+  }
+
+  groups(): RuleGroup[] {
+    return groupByMask(this.list);
+  }
+}
+
+export class RuleTables {
+  private readonly sources = new Map<number, TableSource>();
+
+  setSource(table: number, source: TableSource): void {
+    this.sources.set(table, source);
   }
 
   set(table: number, rules: Rule[]): void {
-    this.pending.delete(table);
-    this.parsed.set(table, rules);
+    this.sources.set(table, new BuiltRules(rules));
   }
 
   get(table: number): Rule[] | undefined {
-    const parse = this.pending.get(table);
-    if (parse) {
-      this.pending.delete(table);
-      this.parsed.set(table, parse());
-    }
-    return this.parsed.get(table);
+    return this.sources.get(table)?.rules();
+  }
+
+  source(table: number): TableSource | undefined {
+    return this.sources.get(table);
   }
 
   has(table: number): boolean {
-    return this.parsed.has(table) || this.pending.has(table);
+    return this.sources.has(table);
   }
 
   get size(): number {
-    return this.parsed.size + this.pending.size;
+    return this.sources.size;
   }
 
   /** Table ids in increasing order, without parsing. */
   keys(): number[] {
-    return [...this.parsed.keys(), ...this.pending.keys()].sort((a, b) => a - b);
+    return [...this.sources.keys()].sort((a, b) => a - b);
   }
 
   entries(): [number, Rule[]][] {

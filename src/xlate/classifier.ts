@@ -3,7 +3,12 @@
 // grouped into subtables by mask and visited by descending max priority; each
 // subtable is probed in stages (metadata, L2, L3, L4), with prefix tries on
 // nw_dst/nw_src and a ports trie deciding how little needs un-wildcarding.
-import { M, N_MEMBERS, allOnes, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+// Rules come from RuleGroups (model/rule-groups.ts) and enter a subtable when
+// a lookup's metadata-stage key first asks for them; the tries, which OVS
+// builds from every rule, take only the groups' values and are built when a
+// lookup first consults them.
+import { M, N_MEMBERS, allOnes, maskedKey as keyOf, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 
@@ -19,12 +24,6 @@ function stageOf(member: number): number {
   return s;
 }
 
-function keyOf(flow: Flow, mask: Flow, members: readonly number[]): string {
-  let k = '';
-  for (const m of members) k += (flow[m] & mask[m]).toString(36) + ',';
-  return k;
-}
-
 /** Prefix length of a CIDR-style mask on a 32-bit member, 0 when not a prefix. */
 function prefixLen(mask: bigint, bits: number): number {
   if (mask === 0n) return 0;
@@ -33,44 +32,53 @@ function prefixLen(mask: bigint, bits: number): number {
   return bits - (inv === 0n ? 0 : inv.toString(2).length);
 }
 
-/** A binary trie of rule prefixes (uncompressed; lookup results equal OVS's compressed trie). */
+/**
+ * A binary trie of 32-bit rule prefixes (IPv4 addresses, the tp_src:tp_dst
+ * word), uncompressed, whose lookups equal OVS's compressed trie's. Nodes
+ * live in typed arrays: a table's trie holds every rule's prefix.
+ */
 class PrefixTrie {
-  private root: TrieNode | undefined;
+  /** Children of node i at 2i (bit 0) and 2i+1 (bit 1); 0 is "none", node 0 the root. */
+  private child = new Int32Array(2048);
+  /** Prefixes ending at node i. */
+  private ends = new Int32Array(1024);
+  private size = 1;
 
-  /** Prefixes are at most 32 bits (IPv4 addresses, the tp_src:tp_dst word), so plain numbers do. */
-  insert(value: bigint, plen: number, bits: number): void {
-    this.root ??= { n: 0 } as TrieNode;
-    let node = this.root;
-    const v = Number(value);
+  insert(value: number, plen: number): void {
+    let node = 0;
     for (let i = 0; i < plen; i++) {
-      const bit = Math.floor(v / 2 ** (bits - 1 - i)) & 1;
-      node = node[bit] ??= { n: 0 } as TrieNode;
+      const slot = 2 * node + ((value >>> (31 - i)) & 1);
+      if (!this.child[slot]) {
+        if (this.size === this.ends.length) this.grow();
+        this.child[slot] = this.size++;
+      }
+      node = this.child[slot];
     }
-    node.n++;
+    this.ends[node]++;
   }
 
-  /** trie_lookup_value: bits to un-wildcard, and the prefix lengths (bitmap) that match. */
-  lookup(value: bigint, bits: number): { maskbits: number; plens: Set<number> } {
+  private grow(): void {
+    const child = new Int32Array(this.child.length * 2), ends = new Int32Array(this.ends.length * 2);
+    child.set(this.child);
+    ends.set(this.ends);
+    this.child = child;
+    this.ends = ends;
+  }
+
+  /** trie_lookup_value: bits to un-wildcard, and the prefix lengths that match. */
+  lookup(value: number): { maskbits: number; plens: Set<number> } {
     const plens = new Set<number>();
-    let node = this.root;
-    if (!node) return { maskbits: 0, plens };
-    let len = 0;
-    if (node.n > 0) plens.add(0);
-    for (;;) {
-      if (len >= bits) return { maskbits: bits, plens };
-      const bit = Number((value >> BigInt(bits - 1 - len)) & 1n);
-      const next: TrieNode | undefined = node[bit];
-      if (!next) return { maskbits: node[0] || node[1] ? len + 1 : len, plens };
+    if (this.size === 1 && !this.ends[0]) return { maskbits: 0, plens };
+    let node = 0;
+    if (this.ends[0]) plens.add(0);
+    for (let len = 0; ; len++) {
+      if (len >= 32) return { maskbits: 32, plens };
+      const next = this.child[2 * node + ((value >>> (31 - len)) & 1)];
+      if (!next) return { maskbits: this.child[2 * node] || this.child[2 * node + 1] ? len + 1 : len, plens };
       node = next;
-      len++;
-      if (node.n > 0) plens.add(len);
+      if (this.ends[node]) plens.add(len + 1);
     }
   }
-}
-
-interface TrieNode {
-  n: number;
-  [bit: number]: TrieNode | undefined;
 }
 
 class Subtable {
@@ -81,7 +89,8 @@ class Subtable {
   readonly byKey = new Map<string, Rule[]>();
   readonly triePlen: number[];
   readonly portsMaskLen: number;
-  readonly portsTrie = new PrefixTrie();
+  private portsTrie: PrefixTrie | undefined;
+  readonly groups: RuleGroup[] = [];
   maxPriority = -1;
 
   constructor(readonly mask: Flow) {
@@ -99,7 +108,17 @@ class Subtable {
     this.portsMaskLen = ports ? 32 - ctz32(ports) : 0;
   }
 
-  add(rule: Rule): void {
+  addGroup(group: RuleGroup): void {
+    this.groups.push(group);
+    this.maxPriority = Math.max(this.maxPriority, group.maxPriority);
+  }
+
+  /** Bring in the rules a lookup of `flow` may need (rules of other metadata-stage keys cannot match). */
+  prepare(flow: Flow): void {
+    for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
+  }
+
+  private add(rule: Rule): void {
     const f = rule.match.flow;
     let acc: number[] = [];
     for (let i = 0; i < this.stageKeys.length; i++) {
@@ -108,9 +127,25 @@ class Subtable {
     }
     const key = keyOf(f, this.mask, this.members);
     const list = this.byKey.get(key);
-    if (list) list.push(rule); else this.byKey.set(key, [rule]);
-    if (this.portsMaskLen) this.portsTrie.insert((f[M.tp_src] << 16n) | f[M.tp_dst], this.portsMaskLen, 32);
-    this.maxPriority = Math.max(this.maxPriority, rule.priority);
+    if (!list) this.byKey.set(key, [rule]);
+    else {
+      // Best first; identical matches differ in priority.
+      let i = list.length;
+      while (i > 0 && list[i - 1].priority < rule.priority) i--;
+      list.splice(i, 0, rule);
+    }
+  }
+
+  /** The ports trie holds every rule of the subtable, whether built or not. */
+  ports(): PrefixTrie {
+    if (!this.portsTrie) {
+      this.portsTrie = new PrefixTrie();
+      for (const g of this.groups) {
+        const src = g.values(M.tp_src), dst = g.values(M.tp_dst);
+        for (let i = 0; i < src.length; i++) this.portsTrie.insert(Number((src[i] << 16n) | dst[i]), this.portsMaskLen);
+      }
+    }
+    return this.portsTrie;
   }
 }
 
@@ -129,31 +164,37 @@ interface TrieCtx {
 
 export class Classifier {
   private readonly subtables: Subtable[] = [];
-  private readonly tries = TRIE_MEMBERS.map(() => new PrefixTrie());
+  private tries: PrefixTrie[] | undefined;
 
-  constructor(rules: readonly Rule[]) {
+  constructor(groups: readonly RuleGroup[]) {
     const byMask = new Map<string, Subtable>();
-    for (const rule of rules) {
-      const wc = rule.match.wc;
-      let key = '';
-      for (let m = 0; m < wc.length; m++) if (wc[m]) key += m + ':' + wc[m].toString(36) + ',';
+    for (const group of groups) {
+      const key = maskKey(group.mask);
       let st = byMask.get(key);
       if (!st) {
-        st = new Subtable(wc);
+        st = new Subtable(group.mask);
         byMask.set(key, st);
         this.subtables.push(st);
       }
-      st.add(rule);
-      TRIE_MEMBERS.forEach((m, j) => {
-        const plen = prefixLen(wc[m], 32);
-        if (plen) this.tries[j].insert(rule.match.flow[m], plen, 32);
-      });
-    }
-    for (const st of this.subtables) {
-      for (const list of st.byKey.values()) list.sort((a, b) => b.priority - a.priority);
+      st.addGroup(group);
     }
     // Stable: subtables with equal max priority keep first-seen order.
     this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
+  }
+
+  /** The nw_dst and nw_src prefix tries, over every rule with a prefix there. */
+  private prefixTries(): PrefixTrie[] {
+    if (!this.tries) {
+      this.tries = TRIE_MEMBERS.map((m, j) => {
+        const trie = new PrefixTrie();
+        for (const st of this.subtables) {
+          const plen = st.triePlen[j];
+          if (plen) for (const g of st.groups) for (const v of g.values(m)) trie.insert(Number(v), plen);
+        }
+        return trie;
+      });
+    }
+    return this.tries;
   }
 
   /**
@@ -200,7 +241,7 @@ export class Classifier {
       if (!ctx.done) {
         ctx.done = true;
         if (flow[M.dl_type] === ETH_TYPE.IP) {
-          const r = this.tries[j].lookup(flow[m], 32);
+          const r = this.prefixTries()[j].lookup(Number(flow[m]));
           ctx.maskbits = r.maskbits;
           ctx.plens = r.plens;
         } else ctx.plens = 'all';
@@ -218,6 +259,7 @@ export class Classifier {
 
   /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
   private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
+    st.prepare(flow);
     const used: number[] = [];
     const noMatch = () => {
       for (const m of used) wc[m] |= st.mask[m];
@@ -234,7 +276,7 @@ export class Classifier {
     if (!rules && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
-      const mbits = st.portsTrie.lookup(value, 32).maskbits;
+      const mbits = st.ports().lookup(Number(value)).maskbits;
       const bits = pmask & (mbits ? allOnes(mbits) << BigInt(32 - mbits) : 0n);
       // The final stage was looked at too: fold all of it (nd_target, arp_sha, ...)
       // except the ports, of which only the trie's prefix counts.

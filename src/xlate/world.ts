@@ -5,7 +5,6 @@ import { Classifier } from './classifier.js';
 import { portNames } from '../ingest/load.js';
 import { OFPP_LOCAL, type PortNames } from '../ofp/ports.js';
 import type { Bridge, Interface, Port, Snapshot } from '../model/snapshot.js';
-import type { Rule } from '../model/rule.js';
 
 export interface XPort {
   bridge: XBridge;
@@ -41,9 +40,9 @@ export class XBridge {
   classifier(table: number): Classifier | undefined {
     let c = this.classifiers.get(table);
     if (!c) {
-      const rules: Rule[] = this.br.tables.get(table) ?? [];
-      if (rules.length === 0) return undefined;
-      c = new Classifier(rules);
+      const source = this.br.tables.source(table);
+      if (!source?.count) return undefined;
+      c = new Classifier(source.groups());
       this.classifiers.set(table, c);
     }
     return c;

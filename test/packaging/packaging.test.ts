@@ -52,12 +52,14 @@ describe('single-file bundle (what dist/oftrace runs)', () => {
 describe('npm install -g', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-  it('ships a bin that is an executable node script whose imports the files list covers', () => {
+  it('ships a bin that is an executable node script whose imports and requires the files list covers', () => {
     const bin = join(root, pkg.bin.oftrace);
     const text = readFileSync(bin, 'utf8');
     expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(statSync(bin).mode & 0o111).not.toBe(0);
-    for (const [, spec] of text.matchAll(/from '\.\.\/([^']+)'/g)) {
+    const specs = [...text.matchAll(/(?:from |\()'\.\.\/([^']+)'/g)];
+    expect(specs.length).toBeGreaterThan(0);
+    for (const [, spec] of specs) {
       expect(pkg.files.some((f: string) => spec === f || spec.startsWith(f + '/')), `${spec} is in "files"`).toBe(true);
     }
   });

@@ -8,6 +8,7 @@ import { M, ETH_TYPE, IPPROTO, allOnes, newFlow } from '../../src/meta-flow/flow
 import { parseFlowsDump } from '../../src/ingest/flows.js';
 import { formatActions, parseActions } from '../../src/ofp/actions.js';
 import { Classifier } from '../../src/xlate/classifier.js';
+import { groupByMask } from '../../src/model/rule-groups.js';
 import { actionSetToList } from '../../src/xlate/xlate.js';
 import { flowHashSymmetricL4 } from '../../src/xlate/hash.js';
 import { hashInt } from '../../src/xlate/hmap-order.js';
@@ -36,7 +37,7 @@ function tcp(nwSrc: number, nwDst: number, tpSrc: number, tpDst: number) {
 const ip = (s: string) => s.split('.').reduce((a, b) => a * 256 + Number(b), 0);
 
 describe('conjunctive match', () => {
-  const cls = new Classifier(parseFlowsDump(TABLE_20, { file: 't20' }).rules);
+  const cls = new Classifier(groupByMask(parseFlowsDump(TABLE_20, { file: 't20' }).rules));
   const lookup = (src: string, dst: string, tpSrc: number, tpDst: number) => {
     const r = cls.lookup(tcp(ip(src), ip(dst), tpSrc, tpDst), newFlow());
     return r && `${r.priority} ${formatActions(r.actions)}`;

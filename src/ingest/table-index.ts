@@ -1,0 +1,241 @@
+// One table of a flow dump as the classifier's RuleGroups, building rules
+// only when a lookup can need them. A cheap pass reads each line's items with
+// the dump-flows scanner and files the line under its shape: its match keys,
+// with the values left out where the field's mask does not depend on them
+// (maskFromMaskText), so the lines of one shape share one mask, which parsing
+// the shape's first line gives. Within a shape, lines are filed by the text
+// of their metadata-stage values (in_port, metadata, registers, ...): a
+// lookup builds only the lines whose values equal the packet's, because no
+// other line of the shape can pass the classifier's first stage. The prefix
+// and ports tries need a value of every line, which is read without building
+// the rule.
+import { FlowLineScanner } from '../../grammar/dump-flows.js';
+import { type Field } from '../meta-flow/field.js';
+import { maskFromMaskText, parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
+import { FIRST_L2_MEMBER, maskedKey, newFlow, type Flow } from '../meta-flow/flow.js';
+import { OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
+import { metadataStageMembers, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
+import type { TableSource } from '../model/rule-tables.js';
+import type { Rule } from '../model/rule.js';
+import { isStatKey, matchField, ruleAt, type FlowsContext, type TableLines } from './flows.js';
+
+interface ItemKind {
+  field: Field;
+  /** The shape keeps only the `/mask` part of the value. */
+  maskFromText: boolean;
+  /** The field lives in the classifier's first stage: the value files the line. */
+  metadataStage: boolean;
+  /** Index in VALUE_MEMBERS of the member the field sets, or -1. */
+  valueMember: number;
+}
+
+/** What a key of a flow line is: a stat (priority among them), a match field, or neither. */
+interface KeyInfo {
+  stat: boolean;
+  kind?: ItemKind;
+}
+
+const keyInfos = new Map<string, KeyInfo>();
+
+/** One map lookup per item: the scan's hot path. */
+function keyInfo(key: string): KeyInfo {
+  let info = keyInfos.get(key);
+  if (!info) keyInfos.set(key, (info = { stat: isStatKey(key), kind: itemKind(key) }));
+  return info;
+}
+
+function itemKind(key: string): ItemKind | undefined {
+  const field = matchField(key);
+  return field && {
+    field,
+    maskFromText: maskFromMaskText(field),
+    metadataStage: field.segments.every((s) => s.member < FIRST_L2_MEMBER),
+    valueMember: VALUE_MEMBERS.findIndex((m) => field.segments.some((s) => s.member === m)),
+  };
+}
+
+interface Shape {
+  /** The shape's lines, in dump order; the first one is parsed for the mask. */
+  lines: number[];
+  mask: Flow;
+  maxPriority: number;
+  /** Fields whose value texts file the lines, in line order. */
+  filingFields: Field[];
+  /** Filing value texts (joined by NUL) -> lines. */
+  byValues: Map<string, number[]>;
+  /** Per VALUE_MEMBERS entry, the field that sets it (the same on every line of a shape)... */
+  valueFields: (Field | undefined)[];
+  /** ... and the offsets of each line's value text: starts at [2j], ends at [2j+1], -1 when none. */
+  valueSpans: number[][];
+}
+
+const SEP = '\0'; // a dump cannot hold it (rejectBinary)
+
+export class IndexedTable implements TableSource {
+  private readonly built: (Rule | undefined)[];
+  private shapes: Shape[] | undefined;
+  private readonly scanner = new FlowLineScanner();
+  readonly ports: FlowsContext['ports'];
+
+  constructor(private readonly lines: TableLines, private readonly ctx: FlowsContext) {
+    this.built = new Array(lines.starts.length);
+    this.ports = ctx.ports;
+  }
+
+  get count(): number {
+    return this.lines.starts.length;
+  }
+
+  /** Line i's rule, parsed once. */
+  rule(i: number): Rule {
+    return (this.built[i] ??= ruleAt(this.lines, i, this.ctx));
+  }
+
+  rules(): Rule[] {
+    return Array.from({ length: this.count }, (_, i) => this.rule(i));
+  }
+
+  groups(): RuleGroup[] {
+    this.shapes ??= this.scanShapes();
+    return this.shapes.map((s) => new LazyGroup(this, s));
+  }
+
+  private scanShapes(): Shape[] {
+    const { text, starts, ends } = this.lines;
+    const sc = this.scanner;
+    const byShape = new Map<string, Shape>();
+    const spans = new Int32Array(2 * VALUE_MEMBERS.length);
+    for (let i = 0; i < starts.length; i++) {
+      let shapeKey = '', values = '', priority = OFP_DEFAULT_PRIORITY;
+      spans.fill(-1);
+      if (!sc.scan(text, starts[i], ends[i])) {
+        // The grammar's verdict: an error, or a line only it reads, which gets a shape of its own.
+        priority = this.rule(i).priority;
+        shapeKey = SEP + i;
+      }
+      for (let k = 0; k < sc.count && shapeKey[0] !== SEP; k++) {
+        const key = text.slice(sc.keyStart[k], sc.keyEnd[k]);
+        const vs = sc.valueStart[k], ve = sc.valueEnd[k];
+        if (vs < 0) {
+          shapeKey += key + SEP;
+          continue;
+        }
+        const info = keyInfo(key);
+        if (info.stat) {
+          if (key === 'priority') {
+            priority = Number(text.slice(vs, ve));
+            if (!Number.isInteger(priority)) priority = this.rule(i).priority;
+          }
+          continue;
+        }
+        const kind = info.kind;
+        if (kind?.maskFromText) {
+          const slash = text.indexOf('/', vs);
+          shapeKey += key + '=*' + (slash >= 0 && slash < ve ? text.slice(slash, ve) : '') + SEP;
+          if (kind.metadataStage) values += text.slice(vs, ve) + SEP;
+          if (kind.valueMember >= 0) {
+            spans[2 * kind.valueMember] = vs;
+            spans[2 * kind.valueMember + 1] = ve;
+          }
+        } else {
+          shapeKey += key + '=' + text.slice(vs, ve) + SEP;
+        }
+      }
+      let shape = byShape.get(shapeKey);
+      if (!shape) byShape.set(shapeKey, (shape = this.newShape(i)));
+      shape.lines.push(i);
+      for (let j = 0; j < spans.length; j++) shape.valueSpans[j].push(spans[j]);
+      if (priority > shape.maxPriority) shape.maxPriority = priority;
+      const filed = shape.byValues.get(values);
+      if (filed) filed.push(i);
+      else shape.byValues.set(values, [i]);
+    }
+    return [...byShape.values()];
+  }
+
+  private newShape(first: number): Shape {
+    const mask = this.rule(first).match.wc;
+    // The scanner still holds the first line's items.
+    const sc = this.scanner, text = this.lines.text;
+    const filingFields: Field[] = [];
+    const valueFields: (Field | undefined)[] = VALUE_MEMBERS.map(() => undefined);
+    for (let k = 0; k < sc.count; k++) {
+      const kind = sc.valueStart[k] >= 0 ? keyInfo(text.slice(sc.keyStart[k], sc.keyEnd[k])).kind : undefined;
+      if (!kind?.maskFromText) continue;
+      if (kind.metadataStage) filingFields.push(kind.field);
+      if (kind.valueMember >= 0) valueFields[kind.valueMember] = kind.field;
+    }
+    return {
+      lines: [], mask, maxPriority: -1, filingFields, byValues: new Map(),
+      valueFields, valueSpans: VALUE_MEMBERS.flatMap(() => [[], []]),
+    };
+  }
+
+  /** The value text of member VALUE_MEMBERS[j] on the shape's n-th line, if the scan saw one. */
+  valueText(shape: Shape, j: number, n: number): string | undefined {
+    const start = shape.valueSpans[2 * j][n];
+    return start < 0 ? undefined : this.lines.text.slice(start, shape.valueSpans[2 * j + 1][n]);
+  }
+}
+
+/** A shape of an IndexedTable, for one classifier: which filings it has handed out. */
+class LazyGroup implements RuleGroup {
+  readonly mask: Flow;
+  readonly maxPriority: number;
+  private readonly stageMembers: number[];
+  private byKey: Map<string, number[]> | undefined;
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly table: IndexedTable, private readonly shape: Shape) {
+    this.mask = shape.mask;
+    this.maxPriority = shape.maxPriority;
+    this.stageMembers = metadataStageMembers(shape.mask);
+  }
+
+  take(flow: Flow): Rule[] {
+    const key = maskedKey(flow, this.mask, this.stageMembers);
+    if (this.taken.has(key)) return [];
+    this.taken.add(key);
+    this.byKey ??= this.keyIndex();
+    return (this.byKey.get(key) ?? []).map((i) => this.table.rule(i));
+  }
+
+  /** Filings by the classifier's first-stage key: each filing's values parsed once, onto its first line's match. */
+  private keyIndex(): Map<string, number[]> {
+    const byKey = new Map<string, number[]>();
+    const first = this.table.rule(this.shape.lines[0]).match;
+    const scratch: Match = { flow: first.flow.slice(), wc: first.wc.slice() };
+    for (const [values, lines] of this.shape.byValues) {
+      const texts = values.split(SEP);
+      const ok = this.shape.filingFields.every((field, j) => {
+        const fv = parseFieldValue(field, texts[j], this.table.ports);
+        if (typeof fv === 'string') return false;
+        setMatchField(scratch, field, fv);
+        return true;
+      });
+      // A bad value: parsing the line reports it where it is.
+      const key = ok ? maskedKey(scratch.flow, this.mask, this.stageMembers) : maskedKey(this.table.rule(lines[0]).match.flow, this.mask, this.stageMembers);
+      const list = byKey.get(key);
+      if (list) list.push(...lines);
+      else byKey.set(key, lines);
+    }
+    for (const list of byKey.values()) list.sort((a, b) => a - b);
+    return byKey;
+  }
+
+  values(member: number): bigint[] {
+    if (!this.mask[member]) return this.shape.lines.map(() => 0n);
+    const j = VALUE_MEMBERS.indexOf(member);
+    if (j < 0) throw new Error(`values() of member ${member}, not one of VALUE_MEMBERS`);
+    const field = this.shape.valueFields[j];
+    const scratch: Match = { flow: newFlow(), wc: newFlow() };
+    return this.shape.lines.map((i, n) => {
+      const text = this.table.valueText(this.shape, j, n);
+      const fv = field && text !== undefined ? parseFieldValue(field, text, this.table.ports) : undefined;
+      if (!fv || typeof fv === 'string') return this.table.rule(i).match.flow[member]; // the parse reports it
+      scratch.flow[member] = 0n;
+      setMatchField(scratch, field!, fv);
+      return scratch.flow[member];
+    });
+  }
+}
