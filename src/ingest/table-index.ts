@@ -14,6 +14,7 @@ import { type Field } from '../meta-flow/field.js';
 import { maskFromMaskText, parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
 import { FIRST_L2_MEMBER, maskedKey, newFlow, type Flow } from '../meta-flow/flow.js';
 import { OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
+import { parseIpv4 } from '../meta-flow/values.js';
 import { metadataStageMembers, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
 import type { TableSource } from '../model/rule-tables.js';
 import type { Rule } from '../model/rule.js';
@@ -223,19 +224,44 @@ class LazyGroup implements RuleGroup {
     return byKey;
   }
 
-  values(member: number): bigint[] {
-    if (!this.mask[member]) return this.shape.lines.map(() => 0n);
+  values(member: number): number[] {
+    if (!this.mask[member]) return this.shape.lines.map(() => 0);
     const j = VALUE_MEMBERS.indexOf(member);
     if (j < 0) throw new Error(`values() of member ${member}, not one of VALUE_MEMBERS`);
     const field = this.shape.valueFields[j];
+    const plain = field?.segments.length === 1 && field.segments[0].memberLsb === 0 && field.segments[0].fieldLsb === 0;
     const scratch: Match = { flow: newFlow(), wc: newFlow() };
     return this.shape.lines.map((i, n) => {
       const text = this.table.valueText(this.shape, j, n);
-      const fv = field && text !== undefined ? parseFieldValue(field, text, this.table.ports) : undefined;
-      if (!fv || typeof fv === 'string') return this.table.rule(i).match.flow[member]; // the parse reports it
+      if (text === undefined || !field) return Number(this.table.rule(i).match.flow[member]);
+      const fast = plain ? plainValue(field, text) : undefined;
+      if (fast !== undefined) return fast;
+      const fv = parseFieldValue(field, text, this.table.ports);
+      if (typeof fv === 'string') return Number(this.table.rule(i).match.flow[member]); // the parse reports it
       scratch.flow[member] = 0n;
-      setMatchField(scratch, field!, fv);
-      return scratch.flow[member];
+      setMatchField(scratch, field, fv);
+      return Number(scratch.flow[member]);
     });
   }
+}
+
+/**
+ * The common value texts of the tries' fields without bigints: a dotted quad
+ * with an optional prefix length, or a decimal port. Anything else, undefined.
+ */
+function plainValue(field: Field, text: string): number | undefined {
+  if (field.format === 'IPv4') {
+    const slash = text.indexOf('/');
+    const addr = parseIpv4(slash < 0 ? text : text.slice(0, slash));
+    if (addr === undefined) return undefined;
+    if (slash < 0) return Number(addr);
+    const len = /^\d{1,2}$/.test(text.slice(slash + 1)) ? Number(text.slice(slash + 1)) : -1;
+    if (len < 0 || len > 32) return undefined;
+    return len === 0 ? 0 : (Number(addr) & (~0 << (32 - len))) >>> 0;
+  }
+  if (field.format === 'decimal' && /^\d{1,5}$/.test(text)) {
+    const v = Number(text);
+    return v < 2 ** field.bits ? v : undefined;
+  }
+  return undefined;
 }

@@ -17,8 +17,8 @@ export interface RuleGroup {
    * (no other rule can pass the classifier's first stage).
    */
   take(flow: Flow): Rule[];
-  /** Every rule's value of `member`, one of VALUE_MEMBERS, in the group's rule order. */
-  values(member: number): bigint[];
+  /** Every rule's value of `member`, one of VALUE_MEMBERS (all 32 bits or less), in the group's rule order. */
+  values(member: number): number[];
 }
 
 /** Members whose values the classifier's tries read from every rule: nw_dst/nw_src prefixes, tp_src:tp_dst. */
@@ -46,8 +46,8 @@ export class RuleList implements RuleGroup {
     return this.rules;
   }
 
-  values(member: number): bigint[] {
-    return this.rules.map((r) => r.match.flow[member]);
+  values(member: number): number[] {
+    return this.rules.map((r) => Number(r.match.flow[member]));
   }
 }
 

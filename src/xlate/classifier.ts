@@ -142,7 +142,7 @@ class Subtable {
       this.portsTrie = new PrefixTrie();
       for (const g of this.groups) {
         const src = g.values(M.tp_src), dst = g.values(M.tp_dst);
-        for (let i = 0; i < src.length; i++) this.portsTrie.insert(Number((src[i] << 16n) | dst[i]), this.portsMaskLen);
+        for (let i = 0; i < src.length; i++) this.portsTrie.insert(((src[i] << 16) | dst[i]) >>> 0, this.portsMaskLen);
       }
     }
     return this.portsTrie;
@@ -189,7 +189,7 @@ export class Classifier {
         const trie = new PrefixTrie();
         for (const st of this.subtables) {
           const plen = st.triePlen[j];
-          if (plen) for (const g of st.groups) for (const v of g.values(m)) trie.insert(Number(v), plen);
+          if (plen) for (const g of st.groups) for (const v of g.values(m)) trie.insert(v, plen);
         }
         return trie;
       });
