@@ -114,11 +114,11 @@ function toFlowLine(src: SourceLine, tokens: IToken[]): FlowLine {
 }
 
 /**
- * The lexer and the `line` rule above, by hand, over one line: the items'
- * key and value offsets into reusable arrays, no token or item objects.
- * `scan` returns false where the grammar must decide (a syntax error, or a
- * line this fast path does not handle), never for a line the grammar rejects
- * that it accepts.
+ * The lexer and the `line` rule above, by hand, over one line up to its
+ * `actions=`: the items' key and value offsets into reusable arrays, no token
+ * or item objects. `scan` returns false where the grammar must decide (a
+ * syntax error, or a line this fast path does not handle), never true for a
+ * line the grammar rejects (parseFlowLine checks the actions text too).
  */
 export class FlowLineScanner {
   /** Items found: key [keyStart[i], keyEnd[i]), value [valueStart[i], valueEnd[i]) or valueStart[i] = -1. */
@@ -138,8 +138,6 @@ export class FlowLineScanner {
       if (p >= to) return false;
       if (startsActions(t, p)) {
         this.actionsStart = p + 'actions='.length;
-        // `.*` stops at a line terminator; what would follow is the grammar's to judge.
-        for (let q = this.actionsStart; q < to; q++) if (isLineTerminator(t.charCodeAt(q))) return false;
         return true;
       }
       // An item: a Word key (where Parens would lex first, the grammar
@@ -254,7 +252,13 @@ function parensEnd(t: string, p: number, to: number): number {
 const scanner = new FlowLineScanner();
 
 export function parseFlowLine(src: SourceLine, file: string): FlowLine {
-  return scanner.scan(src.text) ? scanner.flowLine(src) : parseFlowLineWithGrammar(src, file);
+  return scanner.scan(src.text) && actionsEndLine(src.text, scanner.actionsStart) ? scanner.flowLine(src) : parseFlowLineWithGrammar(src, file);
+}
+
+/** The Actions token (`actions=.*`) takes the rest of the line unless a line terminator stops it. */
+function actionsEndLine(t: string, from: number): boolean {
+  for (let q = from; q < t.length; q++) if (isLineTerminator(t.charCodeAt(q))) return false;
+  return true;
 }
 
 /** The grammar's reading of a line: the reference the scanner agrees with, and the error on a bad line. */

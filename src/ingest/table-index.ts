@@ -32,7 +32,10 @@ interface ItemKind {
 
 /** What a key of a flow line is: a stat (priority among them), a match field, or neither. */
 interface KeyInfo {
+  /** A small number naming the key in shape tokens. */
+  id: number;
   stat: boolean;
+  priority: boolean;
   kind?: ItemKind;
 }
 
@@ -41,8 +44,35 @@ const keyInfos = new Map<string, KeyInfo>();
 /** One map lookup per item: the scan's hot path. */
 function keyInfo(key: string): KeyInfo {
   let info = keyInfos.get(key);
-  if (!info) keyInfos.set(key, (info = { stat: isStatKey(key), kind: itemKind(key) }));
+  if (!info) keyInfos.set(key, (info = { id: keyInfos.size, stat: isStatKey(key), priority: key === 'priority', kind: itemKind(key) }));
   return info;
+}
+
+/**
+ * A trie over the items of lines: a path of tokens leads to the shape (or,
+ * per shape, the filing) they make. Tokens that are one key are numbers, so
+ * the common line builds no strings: `metadata=0x1` is its key's id, `ip`
+ * the id negated; a value kept in the shape (`ct_state=+trk`, a `/mask`) makes
+ * a string token.
+ */
+class TokenTrie<T> {
+  private readonly byId = new Map<number, TokenTrie<T>>();
+  private readonly byText = new Map<string, TokenTrie<T>>();
+  leaf: T | undefined;
+
+  next(token: number | string): TokenTrie<T> {
+    const map: Map<number | string, TokenTrie<T>> = typeof token === 'number' ? this.byId : this.byText;
+    let node = map.get(token);
+    if (!node) map.set(token, (node = new TokenTrie<T>()));
+    return node;
+  }
+
+  /** Every leaf, with the string tokens on its path. */
+  *leaves(path: string[] = []): Generator<[string[], T]> {
+    if (this.leaf !== undefined) yield [path, this.leaf];
+    for (const child of this.byId.values()) yield* child.leaves(path);
+    for (const [text, child] of this.byText) yield* child.leaves([...path, text]);
+  }
 }
 
 function itemKind(key: string): ItemKind | undefined {
@@ -62,15 +92,15 @@ interface Shape {
   maxPriority: number;
   /** Fields whose value texts file the lines, in line order. */
   filingFields: Field[];
-  /** Filing value texts (joined by NUL) -> lines. */
-  byValues: Map<string, number[]>;
+  /** Filing value texts, in line order, -> lines. */
+  byValues: TokenTrie<number[]>;
   /** Per VALUE_MEMBERS entry, the field that sets it (the same on every line of a shape)... */
   valueFields: (Field | undefined)[];
   /** ... and the offsets of each line's value text: starts at [2j], ends at [2j+1], -1 when none. */
   valueSpans: number[][];
 }
 
-const SEP = '\0'; // a dump cannot hold it (rejectBinary)
+const SEP = '\0'; // a dump cannot hold it (rejectBinary): no key or value text starts with it
 
 export class IndexedTable implements TableSource {
   private readonly built: (Rule | undefined)[];
@@ -104,26 +134,29 @@ export class IndexedTable implements TableSource {
   private scanShapes(): Shape[] {
     const { text, starts, ends } = this.lines;
     const sc = this.scanner;
-    const byShape = new Map<string, Shape>();
+    const shapes: Shape[] = [];
+    const root = new TokenTrie<Shape>();
     const spans = new Int32Array(2 * VALUE_MEMBERS.length);
+    const filingSpans: number[] = [];
     for (let i = 0; i < starts.length; i++) {
-      let shapeKey = '', values = '', priority = OFP_DEFAULT_PRIORITY;
+      let node = root, priority = OFP_DEFAULT_PRIORITY;
       spans.fill(-1);
+      filingSpans.length = 0;
       if (!sc.scan(text, starts[i], ends[i])) {
         // The grammar's verdict: an error, or a line only it reads, which gets a shape of its own.
         priority = this.rule(i).priority;
-        shapeKey = SEP + i;
+        node = node.next(SEP + i);
+        sc.count = 0;
       }
-      for (let k = 0; k < sc.count && shapeKey[0] !== SEP; k++) {
-        const key = text.slice(sc.keyStart[k], sc.keyEnd[k]);
+      for (let k = 0; k < sc.count; k++) {
+        const info = keyInfo(text.slice(sc.keyStart[k], sc.keyEnd[k]));
         const vs = sc.valueStart[k], ve = sc.valueEnd[k];
         if (vs < 0) {
-          shapeKey += key + SEP;
+          node = node.next(-1 - info.id);
           continue;
         }
-        const info = keyInfo(key);
         if (info.stat) {
-          if (key === 'priority') {
+          if (info.priority) {
             priority = Number(text.slice(vs, ve));
             if (!Number.isInteger(priority)) priority = this.rule(i).priority;
           }
@@ -132,26 +165,31 @@ export class IndexedTable implements TableSource {
         const kind = info.kind;
         if (kind?.maskFromText) {
           const slash = text.indexOf('/', vs);
-          shapeKey += key + '=*' + (slash >= 0 && slash < ve ? text.slice(slash, ve) : '') + SEP;
-          if (kind.metadataStage) values += text.slice(vs, ve) + SEP;
+          node = node.next(slash >= 0 && slash < ve ? info.id + text.slice(slash, ve) : info.id);
+          if (kind.metadataStage) filingSpans.push(vs, ve);
           if (kind.valueMember >= 0) {
             spans[2 * kind.valueMember] = vs;
             spans[2 * kind.valueMember + 1] = ve;
           }
         } else {
-          shapeKey += key + '=' + text.slice(vs, ve) + SEP;
+          node = node.next(info.id + '=' + text.slice(vs, ve));
         }
       }
-      let shape = byShape.get(shapeKey);
-      if (!shape) byShape.set(shapeKey, (shape = this.newShape(i)));
+      let shape = node.leaf;
+      if (!shape) shapes.push((shape = node.leaf = this.newShape(i)));
       shape.lines.push(i);
-      for (let j = 0; j < spans.length; j++) shape.valueSpans[j].push(spans[j]);
+      for (let j = 0; j < VALUE_MEMBERS.length; j++) {
+        if (!shape.valueFields[j]) continue;
+        shape.valueSpans[2 * j].push(spans[2 * j]);
+        shape.valueSpans[2 * j + 1].push(spans[2 * j + 1]);
+      }
       if (priority > shape.maxPriority) shape.maxPriority = priority;
-      const filed = shape.byValues.get(values);
-      if (filed) filed.push(i);
-      else shape.byValues.set(values, [i]);
+      let filing = shape.byValues;
+      for (let j = 0; j < filingSpans.length; j += 2) filing = filing.next(text.slice(filingSpans[j], filingSpans[j + 1]));
+      if (filing.leaf) filing.leaf.push(i);
+      else filing.leaf = [i];
     }
-    return [...byShape.values()];
+    return shapes;
   }
 
   private newShape(first: number): Shape {
@@ -167,7 +205,7 @@ export class IndexedTable implements TableSource {
       if (kind.valueMember >= 0) valueFields[kind.valueMember] = kind.field;
     }
     return {
-      lines: [], mask, maxPriority: -1, filingFields, byValues: new Map(),
+      lines: [], mask, maxPriority: -1, filingFields, byValues: new TokenTrie(),
       valueFields, valueSpans: VALUE_MEMBERS.flatMap(() => [[], []]),
     };
   }
@@ -206,8 +244,7 @@ class LazyGroup implements RuleGroup {
     const byKey = new Map<string, number[]>();
     const first = this.table.rule(this.shape.lines[0]).match;
     const scratch: Match = { flow: first.flow.slice(), wc: first.wc.slice() };
-    for (const [values, lines] of this.shape.byValues) {
-      const texts = values.split(SEP);
+    for (const [texts, lines] of this.shape.byValues.leaves()) {
       const ok = this.shape.filingFields.every((field, j) => {
         const fv = parseFieldValue(field, texts[j], this.table.ports);
         if (typeof fv === 'string') return false;

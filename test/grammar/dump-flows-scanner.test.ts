@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FlowLineScanner, parseFlowLineWithGrammar, type FlowLine } from '../../grammar/dump-flows.js';
+import { FlowLineScanner, parseFlowLine, parseFlowLineWithGrammar, type FlowLine } from '../../grammar/dump-flows.js';
 import { prng } from '../../tools/prng.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -59,8 +59,9 @@ describe('dump-flows scanner', () => {
       const want = grammar(text);
       if (scanner.scan(text)) {
         accepted++;
-        expect(want, JSON.stringify(text)).toBeDefined();
-        expect(scanner.flowLine({ text, line: 1 }), JSON.stringify(text)).toEqual(want);
+        // The scan stops at `actions=`; what follows is parseFlowLine's to check.
+        const got = (() => { try { return parseFlowLine({ text, line: 1 }, 'f'); } catch { return undefined; } })();
+        expect(got, JSON.stringify(text)).toEqual(want);
       }
     }
     expect(accepted).toBeGreaterThan(1000);
