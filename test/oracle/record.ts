@@ -5,12 +5,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BridgeSpec, type Scenario, loadScenario, protocolList } from './scenario.js';
+import { type BridgeSpec, type Scenario, type TraceSpec, loadScenario, protocolList, traceArgs } from './scenario.js';
 import { type RunResult, type Sandbox, ovsInstalled, withSandbox } from './ovs-sandbox.js';
 
-export interface RecordedTrace extends RunResult {
-  bridge: string;
-  flow: string;
+export interface RecordedTrace extends RunResult, TraceSpec {
   opts: string[];
 }
 
@@ -158,8 +156,9 @@ export async function recordScenario(s: Scenario, outDir: string): Promise<Recor
     const traces: RecordedTrace[] = s.traces.map((t) => ({
       bridge: t.bridge,
       flow: t.flow,
+      packet: t.packet,
       opts: t.opts ?? [],
-      ...sb.appctl('ofproto/trace', ...(t.opts ?? []), t.bridge, t.flow),
+      ...sb.appctl('ofproto/trace', ...traceArgs(t)),
     }));
     const dir = join(outDir, s.name);
     rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Comparison, SECTIONS, type TraceOutput, compareTrace } from './compare.js';
 import type { RecordedTrace } from './record.js';
+import { traceArgs } from './scenario.js';
 
 type RunCli = (argv: string[], stdin?: string) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
 
@@ -54,13 +55,13 @@ export async function replayFixture(dir: string, runCli: RunCli | undefined): Pr
       results.push({ key, trace, actual: { stdout: '', stderr: '', exit: -1 }, comparison: NOTHING_AGREES });
       continue;
     }
-    const actual = await runOftrace(runCli, ['--dumps', join(dir, 'dumps'), ...trace.opts, trace.bridge, trace.flow]);
+    const actual = await runOftrace(runCli, ['--dumps', join(dir, 'dumps'), ...traceArgs(trace)]);
     results.push({ key, trace, actual, comparison: compareTrace(trace, actual) });
   }
   return results;
 }
 
 export function describeMismatch(r: ReplayResult): string {
-  const opts = r.trace.opts.length ? `${r.trace.opts.join(' ')} ` : '';
-  return `${r.key}: ofproto/trace ${opts}${r.trace.bridge} '${r.trace.flow}'\n${r.comparison.diff ?? ''}`;
+  const args = traceArgs({ ...r.trace, flow: `'${r.trace.flow}'` }).join(' ');
+  return `${r.key}: ofproto/trace ${args}\n${r.comparison.diff ?? ''}`;
 }

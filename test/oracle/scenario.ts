@@ -30,9 +30,17 @@ export interface PrimeSpec {
 }
 
 export interface TraceSpec {
-  bridge: string;
+  /** A bridge or datapath name; omitted for `ofproto/trace ODP_FLOW` on the only datapath. */
+  bridge?: string;
   flow: string;
+  /** A packet in hex after the flow; OVS takes the headers from it, the metadata from the flow. */
+  packet?: string;
   opts?: string[];
+}
+
+/** The ofproto/trace arguments: options, [bridge or datapath], flow, [packet]. */
+export function traceArgs(t: TraceSpec): string[] {
+  return [...(t.opts ?? []), ...(t.bridge === undefined ? [] : [t.bridge]), t.flow, ...(t.packet === undefined ? [] : [t.packet])];
 }
 
 export interface Scenario {
@@ -80,8 +88,9 @@ export function validateScenario(raw: unknown, fallbackName = 'scenario'): Scena
   if (!Array.isArray(s.traces)) fail('traces[] missing');
   for (const t of s.traces) {
     // An unknown bridge is allowed on purpose: OVS's error message is worth recording too.
-    if (typeof t?.bridge !== 'string') fail('trace without bridge');
-    if (typeof t.flow !== 'string') fail('trace without flow');
+    if (t?.bridge !== undefined && typeof t.bridge !== 'string') fail('trace bridge must be a string');
+    if (typeof t?.flow !== 'string') fail('trace without flow');
+    if (t.packet !== undefined && typeof t.packet !== 'string') fail('trace packet must be a string');
     if (t.opts !== undefined && !(Array.isArray(t.opts) && t.opts.every((o) => typeof o === 'string')))
       fail('trace opts must be strings');
   }
