@@ -121,12 +121,12 @@ function floodPackets(ctx: Ctx, all: boolean, isLast: boolean): void {
   targets.forEach((p, i) => composeOutput(ctx, p.ofport, isLast && i === targets.length - 1, false));
 }
 
-/** xlate_controller_action: a packet-in, as a userspace() datapath action. */
+/** xlate_controller_action: a packet-in, as a userspace() datapath action (sent only when side effects are allowed). */
 export function xlateController(ctx: Ctx, maxLen: number, reason: number, controllerId: number): void {
   commitActions(ctx);
   const id = ctx.xin.recircIds.alloc(frozenState(ctx, ctx.tableId), ctx.flow);
   putOdp(ctx, {
     type: 'userspace', pid: 0,
-    cookie: { type: 'controller', reason, dontSend: true, continuation: false, recircId: id, ruleCookie: ctx.ruleCookie, controllerId, maxLen },
+    cookie: { type: 'controller', reason, dontSend: !ctx.xin.allowSideEffects, continuation: false, recircId: id, ruleCookie: ctx.ruleCookie, controllerId, maxLen },
   });
 }
