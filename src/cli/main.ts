@@ -72,11 +72,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   const cmd = addSources(new Command('oftrace'))
     .description('Trace a packet through Open vSwitch flow tables offline, as `ovs-appctl ofproto/trace` does')
-    .argument('[bridge]', 'bridge to trace on')
-    .argument('[flow]', 'the packet, in ofproto/trace flow syntax')
-    .argument('[packet]', 'optional packet in hex')
+    .argument('[bridge]', 'bridge to trace on (or the datapath, e.g. ovs-system, before a datapath flow)')
+    .argument('[flow]', 'the packet, in ofproto/trace flow syntax or datapath flow syntax (in_port(1),eth(...),...)')
+    .argument('[packet]', 'optional packet in hex: its headers replace the flow\'s, the flow gives the metadata')
     .option('--ct-next <state>', 'ct_state for the next conntrack recirculation (repeatable)', collect)
-    .option('-g, --generate', 'accepted for ofproto/trace compatibility')
+    .option('-g, --generate', 'as ofproto/trace -generate: side effects allowed (learn adds its flow), no packet argument')
     .addOption(new Option('--format <format>', 'output format (default: pretty on a terminal, else ovs)').choices(['ovs', 'pretty', 'json']))
     .option('--json', 'same as --format json')
     .option('--pretty', 'same as --format pretty: colours, port names, rule file:line, loop and no-match notes')
@@ -87,8 +87,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: (s) => { if (!/unknown option/.test(s)) io.err(s); } })
-    .action((bridge: string | undefined, flow: string | undefined, _packet: string | undefined, opts) => {
-      setExit(traceCommand(loadFromOptions(opts, io), bridge, flow, opts, io));
+    .action((_bridge, _flow, _packet, opts, command: Command) => {
+      setExit(traceCommand(loadFromOptions(opts, io), command.args, opts, io));
     });
   cmd.command('show')
     .description('print the loaded topology: bridges, ports, datapath numbers, patch peers, flows per table')
@@ -116,6 +116,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--spec <file>', 'the packets: a check spec\'s cases')
     .option('--flows <file>', 'the packets: `BRIDGE FLOW` per line')
     .action((o: DiffOptions) => { setExit(diffCommand(o, io)); });
+  // After the subcommands, so they do not inherit it: ofproto/trace itself reports "too many arguments".
+  cmd.allowExcessArguments();
   return cmd;
 }
 

@@ -1,6 +1,6 @@
-// `oftrace [options] BRIDGE FLOW`: the ofproto/trace clone.
+// `oftrace [options] BRIDGE FLOW [PACKET]`, `oftrace [options] [DATAPATH] ODP_FLOW [PACKET]`: the ofproto/trace clone.
 import { World } from '../xlate/world.js';
-import { parseTraceFlow } from '../trace/flow-parse.js';
+import { parseTraceArgs } from '../trace/flow-parse.js';
 import { parseCtNext } from '../trace/ct-state.js';
 import { ofprotoTrace } from '../trace/ofproto-trace.js';
 import { writeTrace, type OutputOptions } from './trace-output.js';
@@ -14,7 +14,7 @@ export interface TraceOptions extends OutputOptions {
 }
 
 /** Returns the exit code: 0 traced, 2 when OVS would have refused the request. */
-export function traceCommand(snap: Snapshot, bridgeName: string | undefined, flowText: string | undefined, opts: TraceOptions, io: Io): number {
+export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions, io: Io): number {
   const world = new World(snap);
   const fail = (msg: string) => {
     io.err(msg + '\n');
@@ -26,18 +26,15 @@ export function traceCommand(snap: Snapshot, bridgeName: string | undefined, flo
     if (typeof st === 'string') return fail(st);
     ctNext.push(st);
   }
-  if (bridgeName === undefined || flowText === undefined) return fail('oftrace: expected BRIDGE and FLOW (see oftrace --help)');
-  // A datapath flow (`in_port(1),eth(...)`) names a datapath, not a bridge.
-  if (/^[a-z_0-9]+\(/.test(flowText) && !world.bridges.has(bridgeName)) return fail(`${bridgeName}: unknown bridge`);
-  if (/^[a-z_0-9]+\(/.test(flowText)) return fail('Cannot find the datapath');
-  const bridge = world.bridges.get(bridgeName);
-  if (!bridge) return fail(`${bridgeName}: unknown bridge`);
-  const flow = parseTraceFlow(flowText, bridge.names);
-  if (typeof flow === 'string') return fail(`Bad openflow flow syntax: ${flow}`);
+  if (args.length === 0) return fail('oftrace: expected BRIDGE and FLOW (see oftrace --help)');
+  const input = parseTraceArgs(world, args, opts.generate === true);
+  if (typeof input === 'string') return fail(input);
   if (world.missingDatapathPorts) {
     io.err('oftrace: warning: no datapath port numbers (ovs-appctl dpif/show); printing OpenFlow port numbers instead\n');
   }
-  const result = ofprotoTrace({ world, bridge, flow, ctNext, generate: opts.generate === true });
-  writeTrace(result, world, bridge, opts, io);
+  // A real packet has side effects, as with -generate.
+  const generate = opts.generate === true || input.packet !== undefined;
+  const result = ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate });
+  writeTrace(result, world, input.bridge, opts, io);
   return 0;
 }

@@ -16,7 +16,7 @@ export function newMatch(): Match {
 export const OFP_DEFAULT_PRIORITY = 0x8000;
 
 export const CT_STATE_NAMES = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
-const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns', '[200]', '[400]', '[800]'];
+export const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns', '[200]', '[400]', '[800]'];
 /** flow_tun_flag_to_string, by FLOW_TNL_F_* bit. */
 const TUN_FLAG_NAMES: Record<number, string> = { 1: 'oam', 2: 'df', 4: 'csum', 8: 'key' };
 

@@ -1,6 +1,8 @@
-// The packet to trace, from `ofproto/trace BRIDGE FLOW` (parse_ofp_exact_flow):
-// fields are set left to right, each checked against its prerequisites and
-// against being set twice, with OVS's error messages.
+// The packet to trace, from the arguments of `ofproto/trace`
+// (parse_flow_and_packet): `BRIDGE BR_FLOW` (parse_ofp_exact_flow: fields are
+// set left to right, each checked against its prerequisites and against being
+// set twice) or `[DPNAME] ODP_FLOW`, either followed by a packet in hex; all
+// with OVS's error messages.
 import { fieldByName, getFieldValue, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField, type FieldValue } from '../meta-flow/field-parse.js';
 import { M, allOnes, type Flow } from '../meta-flow/flow.js';
@@ -9,6 +11,9 @@ import { newMatch } from '../meta-flow/match.js';
 import { protocolShorthand } from '../ingest/flows.js';
 import { splitKeyValues } from '../ofp/key-value.js';
 import { OFPP_NONE, parsePort, type PortNames } from '../ofp/ports.js';
+import type { World, XBridge } from '../xlate/world.js';
+import { odpKeyToFlow, parseOdpFlow, type OdpKeyAttr } from './odp-flow.js';
+import { flowExtract, parseHexPacket } from './packet-extract.js';
 
 /**
  * mf_parse_value: an exact value. Integers only have to fit the field's bytes
@@ -50,4 +55,81 @@ export function parseTraceFlow(s: string, ports?: PortNames): Flow | string {
   }
   if (!flow[M.in_port]) flow[M.in_port] = BigInt(OFPP_NONE);
   return flow;
+}
+
+/** What ofproto/trace traces: a bridge, the flow, and the packet it came from when one was given. */
+export interface TraceInput {
+  bridge: XBridge;
+  flow: Flow;
+  packet?: Uint8Array;
+}
+
+/** A datapath (ofproto-dpif's dpif_backer), named by its type: the bridges on it and its port names. */
+interface Datapath {
+  bridges: XBridge[];
+  portNames: Map<string, number>;
+}
+
+/** The datapaths by type: "dummy" for dpif/show's "dummy@ovs-dummy", vsctl's datapath_type otherwise. */
+function datapaths(world: World): Map<string, Datapath> {
+  const dps = new Map<string, Datapath>();
+  for (const bridge of world.bridges.values()) {
+    const [type, name] = bridge.br.datapath?.split('@') ?? [bridge.br.datapathType || 'system'];
+    let dp = dps.get(type);
+    if (!dp) dps.set(type, (dp = { bridges: [], portNames: new Map([[name ?? `ovs-${type}`, 0]]) }));
+    dp.bridges.push(bridge);
+    for (const port of bridge.ports.values()) if (port.odpPort !== undefined) dp.portNames.set(port.name, port.odpPort);
+  }
+  return dps;
+}
+
+/** A datapath flow: its bridge is the one whose port it came in on (xlate_lookup_ofproto). */
+function odpInput(dp: Datapath, key: OdpKeyAttr[]): Omit<TraceInput, 'packet'> | string {
+  const flow = odpKeyToFlow(key);
+  if (typeof flow === 'string') return flow;
+  // Recirculation state lives in the running switch only.
+  if (flow[M.recirc_id]) return `no recirculation data for recirc_id 0x${flow[M.recirc_id].toString(16)}`;
+  const odpPort = Number(flow[M.in_port]);
+  const port = dp.bridges.flatMap((b) => [...b.ports.values()]).find((p) => p.odpPort === odpPort);
+  if (!port) return `no OpenFlow port for datapath port ${odpPort}`;
+  flow[M.in_port] = BigInt(port.ofport);
+  return { bridge: port.bridge, flow };
+}
+
+function bridgeInput(world: World, bridgeName: string, flowText: string): Omit<TraceInput, 'packet'> | string {
+  const bridge = world.bridges.get(bridgeName);
+  if (!bridge) return `${bridgeName}: unknown bridge`;
+  const flow = parseTraceFlow(flowText, bridge.names);
+  return typeof flow === 'string' ? `Bad openflow flow syntax: ${flow}` : { bridge, flow };
+}
+
+/**
+ * parse_flow_and_packet: `[DPNAME] ODP_FLOW [PACKET]` or `BRIDGE BR_FLOW [PACKET]`
+ * (without -generate, a last argument that reads as hex is the packet).
+ * Returns the input to trace, or the error OVS answers with.
+ */
+export function parseTraceArgs(world: World, args: string[], generate: boolean): TraceInput | string {
+  if (args.length > 3) return 'too many arguments';
+  let packet: Uint8Array | undefined;
+  if (!generate && args.length > 1) {
+    const hex = parseHexPacket(args[args.length - 1]);
+    if (typeof hex !== 'string') {
+      packet = hex;
+      args = args.slice(0, -1);
+    } else if (args.length > 2) {
+      return hex;
+    }
+  }
+  if (args.length < 1 || args.length > 2) return 'Syntax error';
+  const dps = datapaths(world);
+  const dp = args.length === 2 ? dps.get(args[0].replace(/^ovs-/, '')) : dps.size === 1 ? [...dps.values()][0] : undefined;
+  const flowText = args[args.length - 1];
+  const key = parseOdpFlow(flowText, dp?.portNames ?? new Map());
+  let input: Omit<TraceInput, 'packet'> | string;
+  if (typeof key !== 'string') input = dp ? odpInput(dp, key) : 'Cannot find the datapath';
+  else if (args.length !== 2) return `${key} (or the bridge name was omitted)`;
+  else input = bridgeInput(world, args[0], flowText);
+  if (typeof input === 'string' || !packet) return input;
+  // The packet's headers, the flow's metadata.
+  return { bridge: input.bridge, flow: flowExtract(packet, input.flow), packet };
 }
