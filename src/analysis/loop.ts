@@ -27,26 +27,39 @@ export interface Loop {
   steps: LoopStep[];
 }
 
-const keyOf = (v: TableVisit) => `${v.bridge.name}/${v.table}/${v.entry.join(',')}`;
+/** Bridge, table and a fingerprint of the entry flow: equal visits, equal keys (equal keys are compared in full). */
+function keyOf(v: TableVisit): string {
+  let h = 0;
+  for (const x of v.entry) h = (Math.imul(h, 31) + (x === 0n ? 0 : Number(x) % 0x7fffffff)) | 0;
+  return `${v.bridge.name}/${v.table}/${h}`;
+}
+
+const sameEntry = (a: TableVisit, b: TableVisit) => a.entry.every((x, i) => x === b.entry[i]);
 
 export function findLoop(passes: readonly { tree: TraceNode[] }[], visits: Visits): Loop | undefined {
   for (const [pass, p] of passes.entries()) {
     const path: TraceNode[] = [];
-    const open = new Map<string, number>();
+    /** Visits on the current path by key: their indexes in `path`. */
+    const open = new Map<string, number[]>();
     const walk = (nodes: TraceNode[]): Loop | undefined => {
       for (const node of nodes) {
         const v = visits.get(node);
         const key = v && keyOf(v);
-        if (key !== undefined && open.has(key)) {
-          const cycle = [...path.slice(open.get(key)!), node];
+        const same = key === undefined ? undefined : open.get(key);
+        const prior = same?.find((i) => sameEntry(visits.get(path[i])!, v!));
+        if (prior !== undefined) {
+          const cycle = [...path.slice(prior), node];
           node.info = { ...node.info, loop: true };
           return { pass, first: cycle[0], repeat: node, steps: stepsOf(cycle, visits) };
         }
         path.push(node);
-        if (key !== undefined) open.set(key, path.length - 1);
+        if (key !== undefined) open.set(key, [...(same ?? []), path.length - 1]);
         const found = walk(node.subs);
         if (found) return found;
-        if (key !== undefined) open.delete(key);
+        if (key !== undefined) {
+          if (same?.length) open.set(key, same);
+          else open.delete(key);
+        }
         path.pop();
       }
       return undefined;

@@ -224,19 +224,26 @@ class LazyGroup implements RuleGroup {
   private readonly stageMembers: number[];
   private byKey: Map<string, number[]> | undefined;
   private readonly taken = new Set<string>();
+  /** Lines not handed out yet: once none, take() has nothing to look up. */
+  private remaining: number;
 
   constructor(private readonly table: IndexedTable, private readonly shape: Shape) {
     this.mask = shape.mask;
     this.maxPriority = shape.maxPriority;
     this.stageMembers = metadataStageMembers(shape.mask);
+    this.remaining = shape.lines.length;
   }
 
   take(flow: Flow): Rule[] {
+    if (this.remaining === 0) return [];
     const key = maskedKey(flow, this.mask, this.stageMembers);
     if (this.taken.has(key)) return [];
     this.taken.add(key);
     this.byKey ??= this.keyIndex();
-    return (this.byKey.get(key) ?? []).map((i) => this.table.rule(i));
+    const lines = this.byKey.get(key);
+    if (!lines) return [];
+    this.remaining -= lines.length;
+    return lines.map((i) => this.table.rule(i));
   }
 
   /** Filings by the classifier's first-stage key: each filing's values parsed once, onto its first line's match. */

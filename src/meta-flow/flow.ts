@@ -85,10 +85,21 @@ export const VLAN_PCP_MASK = 0xe000n;
 export const FLOW_NW_FRAG_ANY = 1n;
 export const FLOW_NW_FRAG_LATER = 2n;
 
-/** The masked values of `members` as one string: a hash key for exact lookups (classifier stages). */
+/** Each member's all-ones mask, and whether its values fit a double exactly. */
+const FULL_MASK = MEMBER_LIST.map((m) => allOnes(m.bits));
+const FITS_NUMBER = MEMBER_LIST.map((m) => m.bits <= 53);
+
+/**
+ * The masked values of `members` as one string: a hash key for exact lookups
+ * (classifier stages). Hot: it avoids the bigint `&` (an allocation) for
+ * exact members and bigint printing for narrow ones.
+ */
 export function maskedKey(flow: Flow, mask: Flow, members: readonly number[]): string {
   let k = '';
-  for (const m of members) k += (flow[m] & mask[m]).toString(36) + ',';
+  for (const m of members) {
+    const v = mask[m] === FULL_MASK[m] ? flow[m] : flow[m] & mask[m];
+    k += (FITS_NUMBER[m] ? String(Number(v)) : v.toString(36)) + ',';
+  }
   return k;
 }
 
