@@ -77,7 +77,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .argument('[packet]', 'optional packet in hex: its headers replace the flow\'s, the flow gives the metadata')
     .option('--ct-next <state>', 'ct_state for the next conntrack recirculation (repeatable)', collect)
     .option('-g, --generate', 'as ofproto/trace -generate: side effects allowed (learn adds its flow), no packet argument')
-    .addOption(new Option('--format <format>', 'output format (default: pretty on a terminal, else ovs)').choices(['ovs', 'pretty', 'json']))
+    .addOption(new Option('--format <format>', 'output format (default: pretty on a terminal, else ovs); legacy: the OVS 2.5/2.6 layout (Rule:, Resubmitted flow:, ...), see docs/legacy-format.md').choices(['ovs', 'pretty', 'json', 'legacy']))
     .option('--json', 'same as --format json')
     .option('--pretty', 'same as --format pretty: colours, port names, rule file:line, loop and no-match notes')
     .option('--why <table>', 'list the rules of TABLE that came closest to matching, at each of its lookups (repeatable)', collectTable)

@@ -1,6 +1,7 @@
 // How a finished trace is printed: OVS's exact text (the default when piped),
-// the pretty tree (the default on a terminal), or JSON.
+// the pretty tree (the default on a terminal), JSON, or OVS 2.x's layout.
 import { formatNotesAppendix, traceNotes } from '../analysis/notes.js';
+import { formatTraceLegacy } from '../render/legacy.js';
 import { formatTracePretty } from '../render/pretty.js';
 import { traceToJson } from '../render/json.js';
 import { formatTraceOvs, type TraceResult } from '../trace/ofproto-trace.js';
@@ -26,7 +27,7 @@ export function writeTrace(result: TraceResult, world: World, bridge: XBridge, o
     const notes = traceNotes(result, { why, whyOnMiss: true, explain });
     io.out(formatTracePretty(result, world, { color: io.color ?? false, notes }));
   } else {
-    io.out(formatTraceOvs(result));
+    io.out(format === 'legacy' ? formatTraceLegacy(result, bridge.name) : formatTraceOvs(result));
     // Only notes that were asked for: OVS mode is otherwise OVS's text exactly.
     if (why.size || explain) io.out(formatNotesAppendix(result, traceNotes(result, { why, whyOnMiss: false, explain })));
   }

@@ -64,6 +64,11 @@ function ctValid(f: Flow): boolean {
 }
 
 export function formatFlow(f: Flow, ports?: PortNames): string {
+  return formatMatch({ flow: f, wc: flowFormatMask(f) }, undefined, ports);
+}
+
+/** flow_format's mask: the fields the packet has, minus metadata that is zero. */
+export function flowFormatMask(f: Flow): Flow {
   const wc = wildcardsForPacket(f);
   for (let i = 0; i < 16; i++) wc[M.reg0 + i] = f[M.reg0 + i] ? allOnes(32) : 0n;
   wc[M.metadata] = f[M.metadata] ? allOnes(64) : 0n;
@@ -73,5 +78,5 @@ export function formatFlow(f: Flow, ports?: PortNames): string {
   if (!ctValid(f) || !f[M.ct_nw_proto]) {
     for (const n of ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst']) wc[M[n]] = 0n;
   }
-  return formatMatch({ flow: f, wc }, undefined, ports);
+  return wc;
 }

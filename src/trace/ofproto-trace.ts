@@ -142,9 +142,9 @@ const SLOW_PATH_EXPLANATIONS = ['Consists of CFM packets', 'Consists of BFD pack
   'Consists of STP packets', 'Consists of LLDP packets', 'Uses action(s) not supported by datapath',
   "Datapath can't match specifically enough"];
 
-/** explain_slow_path: one line per reason, lowest bit first. */
-function explainSlowPath(slow: number): string[] {
+/** explain_slow_path: one line per reason, lowest bit first (OVS 2.x bulleted them with a tab). */
+export function explainSlowPath(slow: number, bullet = '  - '): string[] {
   const lines = ['This flow is handled by the userspace slow path because it:'];
-  SLOW_PATH_EXPLANATIONS.forEach((text, bit) => { if (slow & (1 << bit)) lines.push(`  - ${text}.`); });
+  SLOW_PATH_EXPLANATIONS.forEach((text, bit) => { if (slow & (1 << bit)) lines.push(`${bullet}${text}.`); });
   return lines;
 }
