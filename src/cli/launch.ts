@@ -5,6 +5,7 @@
 // of calling process.exit so a large write into a pipe is not cut short.
 import { readFileSync } from 'node:fs';
 import { runCli } from './main.js';
+import { progressBar } from './progress-bar.js';
 
 // `oftrace ... | head`: the reader leaving early is not an error worth a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
   const needsStdin = argv.some((a, i) => a.endsWith('=-') || (a === '-' && i > 0));
   const stdin = needsStdin ? readFileSync(0, 'utf8') : undefined;
   const tty = Boolean(process.stdout.isTTY);
-  const r = await runCli(argv, stdin, { color: tty && !process.env.NO_COLOR, tty });
+  const bar = process.stderr.isTTY ? progressBar((s) => process.stderr.write(s), process.stderr.columns) : undefined;
+  const r = await runCli(argv, stdin, { color: tty && !process.env.NO_COLOR, tty, progress: bar?.sink });
+  bar?.done();
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   process.exitCode = r.exitCode;

@@ -5,6 +5,7 @@ import { InputError } from '../model/errors.js';
 import { readDumpsDir, readBridgeFile, readPlainFile, type DumpText } from '../ingest/sources.js';
 import { loadSnapshot } from '../ingest/load.js';
 import type { Snapshot } from '../model/snapshot.js';
+import type { ProgressSink } from '../ingest/progress.js';
 import { traceCommand } from './trace-command.js';
 import { showCommand, flowsCommand } from './show-commands.js';
 import { lintCommand } from './lint-command.js';
@@ -24,6 +25,8 @@ export interface Io {
   color?: boolean;
   /** Standard output is a terminal: traces default to the pretty tree instead of OVS's text. */
   tty?: boolean;
+  /** Where long loads report progress (the launcher's bar on a terminal's stderr). */
+  progress?: ProgressSink;
 }
 
 /** Where the dumps come from, as the options name them. */
@@ -55,7 +58,7 @@ export function loadFromOptions(o: SourceOptions, io: Io): Snapshot {
   // `-` means standard input; the CLI read it up front.
   for (const d of dumps) if (d.file === '-' && io.stdin !== undefined) d.text = io.stdin;
   if (dumps.length === 0) throw new InputError('no dumps given (use --dumps DIR or --flows BR=FILE ...)');
-  const snap = loadSnapshot(dumps, { lenient: o.lenient, warn: (m) => io.err(m + '\n') });
+  const snap = loadSnapshot(dumps, { lenient: o.lenient, warn: (m) => io.err(m + '\n'), progress: io.progress });
   return snap;
 }
 
@@ -82,6 +85,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--pretty', 'same as --format pretty: colours, port names, rule file:line, loop and no-match notes')
     .option('--why <table>', 'list the rules of TABLE that came closest to matching, at each of its lookups (repeatable)', collectTable)
     .option('--explain', 'at each resubmit, show the fields earlier resubmits changed and which table set them')
+    .option('--batch <file>', 'trace each line of FILE (`BRIDGE FLOW [PACKET]`; - is stdin) on the snapshot loaded once; JSON output is JSON Lines')
     .showHelpAfterError(false)
     // Options after a subcommand's name are the subcommand's (`check --json`, `diff --flows FILE`).
     .enablePositionalOptions()
@@ -126,9 +130,9 @@ function normalizeArgv(argv: string[]): string[] {
   return argv.map((a) => (a === '-generate' ? '--generate' : a));
 }
 
-export async function runCli(argv: string[], stdin?: string, opts: { color?: boolean; tty?: boolean } = {}): Promise<CliResult> {
+export async function runCli(argv: string[], stdin?: string, opts: Pick<Io, 'color' | 'tty' | 'progress'> = {}): Promise<CliResult> {
   let stdout = '', stderr = '', exitCode = 0;
-  const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin, color: opts.color, tty: opts.tty };
+  const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin, ...opts };
   try {
     await program(io, (c) => { exitCode = c; }).parseAsync(normalizeArgv(argv), { from: 'user' });
   } catch (e) {

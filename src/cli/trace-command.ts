@@ -1,19 +1,28 @@
 // `oftrace [options] BRIDGE FLOW [PACKET]`, `oftrace [options] [DATAPATH] ODP_FLOW [PACKET]`: the ofproto/trace clone.
+// `--batch FILE` runs one such trace per line of FILE against the snapshot loaded once.
 import { World } from '../xlate/world.js';
 import { parseTraceArgs } from '../trace/flow-parse.js';
 import { parseCtNext } from '../trace/ct-state.js';
-import { ofprotoTrace } from '../trace/ofproto-trace.js';
+import { ofprotoTrace, type TraceResult } from '../trace/ofproto-trace.js';
+import { traceToJson } from '../render/json.js';
+import { readText } from '../ingest/sources.js';
+import { InputError } from '../model/errors.js';
 import { writeTrace, type OutputOptions } from './trace-output.js';
 import type { Snapshot } from '../model/snapshot.js';
+import type { XBridge } from '../xlate/world.js';
 import type { Io } from './main.js';
 
 export interface TraceOptions extends OutputOptions {
   ctNext?: string[];
   /** -generate: side effects allowed (learn shows the flow it adds). */
   generate?: boolean;
+  /** A file of traces, `BRIDGE FLOW [PACKET]` per line (`-`: standard input). */
+  batch?: string;
 }
 
-/** Returns the exit code: 0 traced, 2 when OVS would have refused the request. */
+type Traced = { result: TraceResult; bridge: XBridge } | string;
+
+/** Returns the exit code: 0 traced, 2 when OVS would have refused the request (for a batch: any of them). */
 export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions, io: Io): number {
   const world = new World(snap);
   const fail = (msg: string) => {
@@ -26,15 +35,51 @@ export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions,
     if (typeof st === 'string') return fail(st);
     ctNext.push(st);
   }
-  if (args.length === 0) return fail('oftrace: expected BRIDGE and FLOW (see oftrace --help)');
-  const input = parseTraceArgs(world, args, opts.generate === true);
-  if (typeof input === 'string') return fail(input);
+  if (opts.batch !== undefined && args.length) return fail('oftrace: --batch takes its traces from the file, not BRIDGE FLOW arguments');
+  if (opts.batch === undefined && args.length === 0) return fail('oftrace: expected BRIDGE and FLOW (see oftrace --help)');
   if (world.missingDatapathPorts) {
     io.err('oftrace: warning: no datapath port numbers (ovs-appctl dpif/show); printing OpenFlow port numbers instead\n');
   }
-  // A real packet has side effects, as with -generate.
-  const generate = opts.generate === true || input.packet !== undefined;
-  const result = ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate });
-  writeTrace(result, world, input.bridge, opts, io);
+  const trace = (traceArgs: string[]): Traced => {
+    const input = parseTraceArgs(world, traceArgs, opts.generate === true);
+    if (typeof input === 'string') return input;
+    // A real packet has side effects, as with -generate.
+    const generate = opts.generate === true || input.packet !== undefined;
+    return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext: ctNext.slice(), generate }), bridge: input.bridge };
+  };
+  if (opts.batch !== undefined) return traceBatch(opts.batch, trace, world, opts, io);
+  const traced = trace(args);
+  if (typeof traced === 'string') return fail(traced);
+  writeTrace(traced.result, world, traced.bridge, opts, io);
   return 0;
+}
+
+/**
+ * One trace per line (blank lines and `#` comments skipped). JSON output is
+ * JSON Lines, each document naming its input line; the text formats put a
+ * `### FILE:LINE: ARGS` line before each trace. A line OVS would refuse is
+ * reported on stderr with its place, and the batch goes on.
+ */
+function traceBatch(file: string, trace: (args: string[]) => Traced, world: World, opts: TraceOptions, io: Io): number {
+  const text = file === '-' ? io.stdin ?? '' : readText(file);
+  const json = opts.json || opts.format === 'json';
+  let failed = 0, traces = 0;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '').trim();
+    if (line === '' || line.startsWith('#')) return;
+    traces++;
+    const where = `${file}:${i + 1}`;
+    const traced = trace(line.split(/\s+/));
+    if (typeof traced === 'string') {
+      failed++;
+      io.err(`oftrace: ${where}: ${traced}\n`);
+    } else if (json) {
+      io.out(JSON.stringify({ input: { file, line: i + 1, args: line }, ...traceToJson(traced.result, world, traced.bridge) }) + '\n');
+    } else {
+      io.out(`### ${where}: ${line}\n`);
+      writeTrace(traced.result, world, traced.bridge, opts, io);
+    }
+  });
+  if (traces === 0) throw new InputError('no traces in the batch file', file);
+  return failed ? 2 : 0;
 }

@@ -10,6 +10,7 @@ import { parseActions } from '../ofp/actions.js';
 import { lookupName, type PortNames } from '../ofp/ports.js';
 import { InputError, quoteToken } from '../model/errors.js';
 import type { Rule, RuleStats } from '../model/rule.js';
+import { PROGRESS_EVERY, type ProgressSink } from './progress.js';
 
 /** ofp_protocols: shorthand keys that set dl_type and maybe nw_proto. */
 const PROTOCOLS: ReadonlyMap<string, [bigint, bigint?]> = new Map([
@@ -73,6 +74,7 @@ export interface FlowsContext {
   ports?: PortNames;
   /** Table names, which `--names` dumps print instead of ids. */
   tables?: PortNames;
+  progress?: ProgressSink;
 }
 
 function lineError(ctx: FlowsContext, line: FlowLine, column: number, msg: string): InputError {
@@ -175,7 +177,7 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
     const start = pos;
     let end = nl < 0 ? text.length : nl;
     pos = end + 1;
-    lineNo++;
+    if (++lineNo % PROGRESS_EVERY === 0) ctx.progress?.(`reading ${ctx.file}`, pos, text.length);
     if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
     let first = start;
     while (first < end && /\s/.test(text[first])) first++;

@@ -8,6 +8,7 @@ import { parseFdbShow } from '../../grammar/fdb-show.js';
 import { parseDumpGroups } from '../../grammar/dump-groups.js';
 import { parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
 import { IndexedTable } from './table-index.js';
+import type { ProgressSink } from './progress.js';
 import { PortNames } from '../ofp/ports.js';
 import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
 import type { DumpText } from './sources.js';
@@ -17,6 +18,7 @@ export interface LoadOptions {
   /** Skip bad lines with one warning each instead of failing. */
   lenient?: boolean;
   warn?: (msg: string) => void;
+  progress?: ProgressSink;
 }
 
 function bridgeOf(snap: Snapshot, name: string): Bridge {
@@ -118,7 +120,7 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   for (const d of byKind('fdb')) bridgeOf(snap, d.bridge!).fdb = parseFdbShow(d.text, d.file);
 
   if (opts.lenient) loadFlowsLenient(snap, byKind('flows'), onError!);
-  else loadFlowsLazily(snap, byKind('flows'));
+  else loadFlowsLazily(snap, byKind('flows'), opts.progress);
   for (const d of byKind('groups')) {
     const br = bridgeOf(snap, d.bridge!);
     for (const g of parseDumpGroups(d.text, d.file)) br.groups.set(g.groupId, g);
@@ -127,17 +129,17 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
 }
 
 /** Strict loading: index every dump now (cheap), parse each table when first used. */
-function loadFlowsLazily(snap: Snapshot, dumps: DumpText[]): void {
+function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressSink): void {
   const byBridge = new Map<string, { dump: DumpText; index: FlowsIndex; ctx: FlowsContext }[]>();
   for (const d of dumps) {
     const br = bridgeOf(snap, d.bridge!);
-    const ctx: FlowsContext = { file: d.file, ports: portNames(br) };
+    const ctx: FlowsContext = { file: d.file, ports: portNames(br), progress };
     byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index: indexFlowsDump(d.text, ctx), ctx }]);
   }
   for (const [name, candidates] of byBridge) {
     const { index, ctx } = chooseFlows(candidates);
     const tables = bridgeOf(snap, name).tables;
-    for (const [table, lines] of index.byTable) tables.setSource(table, new IndexedTable(lines, ctx));
+    for (const [table, lines] of index.byTable) tables.setSource(table, new IndexedTable(table, lines, ctx));
   }
 }
 

@@ -41,7 +41,8 @@ export function classifyDumpName(name: string): Omit<DumpText, 'file' | 'text'> 
   return undefined;
 }
 
-function readText(file: string): string {
+/** A file's text; a missing or unreadable file is an InputError naming it. */
+export function readText(file: string): string {
   // `-` is standard input, which the launcher reads once and hands to runCli;
   // reading fd 0 here would block or fail when oftrace runs in-process.
   if (file === '-') return '';

@@ -19,6 +19,7 @@ import { metadataStageMembers, VALUE_MEMBERS, type RuleGroup } from '../model/ru
 import type { TableSource } from '../model/rule-tables.js';
 import type { Rule } from '../model/rule.js';
 import { isStatKey, matchField, ruleAt, type FlowsContext, type TableLines } from './flows.js';
+import { PROGRESS_EVERY } from './progress.js';
 
 interface ItemKind {
   field: Field;
@@ -108,7 +109,7 @@ export class IndexedTable implements TableSource {
   private readonly scanner = new FlowLineScanner();
   readonly ports: FlowsContext['ports'];
 
-  constructor(private readonly lines: TableLines, private readonly ctx: FlowsContext) {
+  constructor(private readonly table: number, private readonly lines: TableLines, private readonly ctx: FlowsContext) {
     this.built = new Array(lines.starts.length);
     this.ports = ctx.ports;
   }
@@ -139,6 +140,7 @@ export class IndexedTable implements TableSource {
     const spans = new Int32Array(2 * VALUE_MEMBERS.length);
     const filingSpans: number[] = [];
     for (let i = 0; i < starts.length; i++) {
+      if (i % PROGRESS_EVERY === 0 && i) this.ctx.progress?.(`indexing table ${this.table}`, i, starts.length);
       let node = root, priority = OFP_DEFAULT_PRIORITY;
       spans.fill(-1);
       filingSpans.length = 0;
@@ -189,6 +191,7 @@ export class IndexedTable implements TableSource {
       if (filing.leaf) filing.leaf.push(i);
       else filing.leaf = [i];
     }
+    this.ctx.progress?.(`indexing table ${this.table}`, starts.length, starts.length);
     return shapes;
   }
 

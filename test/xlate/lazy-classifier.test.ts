@@ -71,7 +71,7 @@ describe('lazily built tables', () => {
       const ctx = { file: `t${seed}` };
       const eager = new Classifier(groupByMask(parseFlowsDump(text, ctx).rules));
       const lines = indexFlowsDump(text, ctx).byTable.get(0)!;
-      const lazy = new Classifier(new IndexedTable(lines, ctx).groups());
+      const lazy = new Classifier(new IndexedTable(0, lines, ctx).groups());
       const rand = prng(100 + seed);
       for (let i = 0; i < 300; i++) {
         const flow = randomPacket(rand);
@@ -91,7 +91,7 @@ describe('lazily built tables', () => {
   it('build only the rules whose metadata-stage fields can match the packet', () => {
     const text = ['NXST_FLOW reply (xid=0x4):',
       ...Array.from({ length: 100 }, (_, i) => ` table=0, priority=10,metadata=0x${(i + 1).toString(16)},ip,nw_dst=10.0.${i}.0/24 actions=drop`)].join('\n');
-    const table = new IndexedTable(indexFlowsDump(text, { file: 'f' }).byTable.get(0)!, { file: 'f' });
+    const table = new IndexedTable(0, indexFlowsDump(text, { file: 'f' }).byTable.get(0)!, { file: 'f' });
     const cls = new Classifier(table.groups());
     const flow = newFlow();
     Object.assign(flow, { [M.metadata]: 7n, [M.dl_type]: ETH_TYPE.IP, [M.nw_dst]: BigInt((10 << 24) + (6 << 8) + 1) });

@@ -1,0 +1,60 @@
+// `oftrace --batch FILE`: many traces on one loaded snapshot. Each trace
+// prints exactly what the same trace run alone prints; the file's bad lines
+// are reported with their place and do not stop the others.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+
+const dumps = join(import.meta.dirname, '..', '..', 'examples', 'dragonflow-fixed');
+const ICMP = 'icmp,in_port=10,dl_src=fa:16:3e:d4:b7:7b,dl_dst=91:92:ac:18:04:c8,nw_src=172.24.4.8,nw_dst=172.24.4.200,icmp_type=0';
+const ARP = 'arp,in_port=10,dl_src=fa:16:3e:d4:b7:7b,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=1,arp_spa=172.24.4.8,arp_tpa=172.24.4.200';
+const tmp = mkdtempSync(join(tmpdir(), 'oftrace-batch-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function batchFile(text: string): string {
+  const file = join(tmp, `b${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('--batch', () => {
+  it('prints each trace as it prints alone, after a ### FILE:LINE header', async () => {
+    const file = batchFile(`# two packets from the provider network\nbr-int ${ICMP}\n\nbr-int ${ARP}\n`);
+    const got = await runCli(['--dumps', dumps, '--batch', file]);
+    const alone = await Promise.all([ICMP, ARP].map((f) => runCli(['--dumps', dumps, 'br-int', f])));
+    expect(got.exitCode).toBe(0);
+    expect(got.stdout).toBe(`### ${file}:2: br-int ${ICMP}\n${alone[0].stdout}### ${file}:4: br-int ${ARP}\n${alone[1].stdout}`);
+  });
+
+  it('writes JSON Lines, each document naming its input line', async () => {
+    const file = batchFile(`br-int ${ICMP}\nbr-int ${ARP}\n`);
+    const got = await runCli(['--dumps', dumps, '--batch', file, '--json']);
+    const docs = got.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(docs.map((d) => d.input)).toEqual([{ file, line: 1, args: `br-int ${ICMP}` }, { file, line: 2, args: `br-int ${ARP}` }]);
+    const alone = JSON.parse((await runCli(['--dumps', dumps, '--json', 'br-int', ICMP])).stdout);
+    expect({ ...docs[0], input: undefined }).toEqual({ ...alone, input: undefined });
+  });
+
+  it('reads standard input for -', async () => {
+    const got = await runCli(['--dumps', dumps, '--batch', '-'], `br-int ${ICMP}\n`);
+    expect(got.stdout).toContain('### -:1: br-int ');
+    expect(got.stdout).toMatch(/Datapath actions: /);
+  });
+
+  it('reports a line OVS would refuse with its place, traces the rest, and exits 2', async () => {
+    const file = batchFile(`br-int ${ICMP}\nbr-nope ${ICMP}\nbr-int ${ARP}\n`);
+    const got = await runCli(['--dumps', dumps, '--batch', file]);
+    expect(got.exitCode).toBe(2);
+    expect(got.stderr).toMatch(new RegExp(`^oftrace: ${file}:2: .*br-nope`));
+    expect(got.stdout.match(/^### /gm)).toHaveLength(2);
+  });
+
+  it('refuses an empty batch, a missing file, and BRIDGE FLOW arguments next to it', async () => {
+    expect((await runCli(['--dumps', dumps, '--batch', batchFile('\n# nothing\n')])).stderr).toMatch(/no traces in the batch file/);
+    expect((await runCli(['--dumps', dumps, '--batch', join(tmp, 'missing.txt')])).stderr).toMatch(/missing\.txt: no such file/);
+    const both = await runCli(['--dumps', dumps, '--batch', batchFile(`br-int ${ICMP}\n`), 'br-int', ICMP]);
+    expect([both.exitCode, both.stderr]).toEqual([2, 'oftrace: --batch takes its traces from the file, not BRIDGE FLOW arguments\n']);
+  });
+});
