@@ -1,6 +1,7 @@
 // Where dumps come from: a sosreport-style folder (`--dumps`) or explicit
 // files (`--flows BR=FILE`, ...), with `-` meaning standard input. This file
 // only finds and reads text; load.ts turns it into a Snapshot.
+import { isAscii } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../model/errors.js';
@@ -47,7 +48,9 @@ export function readText(file: string): string {
   // reading fd 0 here would block or fail when oftrace runs in-process.
   if (file === '-') return '';
   try {
-    return readFileSync(file, 'utf8');
+    const bytes = readFileSync(file);
+    // Dumps are nearly always ASCII, which decodes as Latin-1 several times faster than as UTF-8.
+    return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new InputError(err.code === 'ENOENT' ? 'no such file' : `cannot read (${err.code ?? err.message})`, file);

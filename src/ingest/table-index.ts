@@ -33,6 +33,7 @@ interface ItemKind {
 
 /** What a key of a flow line is: a stat (priority among them), a match field, or neither. */
 interface KeyInfo {
+  key: string;
   /** A small number naming the key in shape tokens. */
   id: number;
   stat: boolean;
@@ -41,12 +42,42 @@ interface KeyInfo {
 }
 
 const keyInfos = new Map<string, KeyInfo>();
+/** The same, by first character and length, to find a key in the text without cutting it out. */
+const keyInfosAt = new Map<number, KeyInfo[]>();
 
-/** One map lookup per item: the scan's hot path. */
-function keyInfo(key: string): KeyInfo {
+/** The KeyInfo of the key at text[start, end): the scan's hot path, so no string is made for a known key. */
+function keyInfoAt(text: string, start: number, end: number): KeyInfo {
+  const hash = text.charCodeAt(start) * 4096 + (end - start);
+  const known = keyInfosAt.get(hash);
+  if (known) for (const info of known) if (info.key.length === end - start && text.startsWith(info.key, start)) return info;
+  const key = text.slice(start, end);
   let info = keyInfos.get(key);
-  if (!info) keyInfos.set(key, (info = { id: keyInfos.size, stat: isStatKey(key), priority: key === 'priority', kind: itemKind(key) }));
+  if (!info) keyInfos.set(key, (info = { key, id: keyInfos.size, stat: isStatKey(key), priority: key === 'priority', kind: itemKind(key) }));
+  if (known) known.push(info);
+  else keyInfosAt.set(hash, [info]);
   return info;
+}
+
+/** A decimal or 0x-hex integer text as a number (52 bits at most), else undefined: filing values and priorities. */
+function plainInteger(text: string, start: number, end: number): number | undefined {
+  let v = 0;
+  if (end - start > 2 && text.charCodeAt(start) === 0x30 && text.charCodeAt(start + 1) === 0x78) { // 0x
+    if (end - start > 15) return undefined;
+    for (let p = start + 2; p < end; p++) {
+      const c = text.charCodeAt(p) | 0x20;
+      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+      if (d < 0) return undefined;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+  if (end === start || end - start > 15) return undefined;
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c < 0x30 || c > 0x39) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
 }
 
 /**
@@ -54,7 +85,8 @@ function keyInfo(key: string): KeyInfo {
  * per shape, the filing) they make. Tokens that are one key are numbers, so
  * the common line builds no strings: `metadata=0x1` is its key's id, `ip`
  * the id negated; a value kept in the shape (`ct_state=+trk`, a `/mask`) makes
- * a string token.
+ * a string token. In a filing trie, tokens are the values: integers as
+ * numbers, anything else as its text.
  */
 class TokenTrie<T> {
   private readonly byId = new Map<number, TokenTrie<T>>();
@@ -68,10 +100,10 @@ class TokenTrie<T> {
     return node;
   }
 
-  /** Every leaf, with the string tokens on its path. */
+  /** Every leaf, with the tokens on its path as text. */
   *leaves(path: string[] = []): Generator<[string[], T]> {
     if (this.leaf !== undefined) yield [path, this.leaf];
-    for (const child of this.byId.values()) yield* child.leaves(path);
+    for (const [id, child] of this.byId) yield* child.leaves([...path, String(id)]);
     for (const [text, child] of this.byText) yield* child.leaves([...path, text]);
   }
 }
@@ -84,6 +116,30 @@ function itemKind(key: string): ItemKind | undefined {
     metadataStage: field.segments.every((s) => s.member < FIRST_L2_MEMBER),
     valueMember: VALUE_MEMBERS.findIndex((m) => field.segments.some((s) => s.member === m)),
   };
+}
+
+/** Stats ovs-ofctl prints before the match, each as `key=value, ` (no comma in the value), by first letter. */
+const STATS_BY_INITIAL: string[][] = Array.from({ length: 128 }, () => []);
+for (const key of ['cookie', 'duration', 'table', 'n_packets', 'n_bytes', 'idle_timeout', 'hard_timeout', 'idle_age', 'hard_age', 'importance']) {
+  STATS_BY_INITIAL[key.charCodeAt(0)].push(key + '=');
+}
+
+/**
+ * Where a line's match starts: past the leading stats, found with native
+ * searches rather than the scanner (they are most of a line, and a shape
+ * ignores them). Anything unexpected stops the skip and the scanner reads on.
+ */
+function skipStats(text: string, p: number, end: number): number {
+  while (p < end && (text.charCodeAt(p) === 0x20 || text.charCodeAt(p) === 0x09)) p++;
+  for (;;) {
+    const keys = STATS_BY_INITIAL[text.charCodeAt(p)];
+    let stat = false;
+    for (let k = 0; keys && k < keys.length && !stat; k++) stat = text.startsWith(keys[k], p);
+    if (!stat) return p;
+    const next = text.indexOf(', ', p);
+    if (next < 0 || next >= end) return p;
+    p = next + 2;
+  }
 }
 
 interface Shape {
@@ -144,14 +200,14 @@ export class IndexedTable implements TableSource {
       let node = root, priority = OFP_DEFAULT_PRIORITY;
       spans.fill(-1);
       filingSpans.length = 0;
-      if (!sc.scan(text, starts[i], ends[i])) {
+      if (!sc.scan(text, skipStats(text, starts[i], ends[i]), ends[i])) {
         // The grammar's verdict: an error, or a line only it reads, which gets a shape of its own.
         priority = this.rule(i).priority;
         node = node.next(SEP + i);
         sc.count = 0;
       }
       for (let k = 0; k < sc.count; k++) {
-        const info = keyInfo(text.slice(sc.keyStart[k], sc.keyEnd[k]));
+        const info = keyInfoAt(text, sc.keyStart[k], sc.keyEnd[k]);
         const vs = sc.valueStart[k], ve = sc.valueEnd[k];
         if (vs < 0) {
           node = node.next(-1 - info.id);
@@ -159,8 +215,7 @@ export class IndexedTable implements TableSource {
         }
         if (info.stat) {
           if (info.priority) {
-            priority = Number(text.slice(vs, ve));
-            if (!Number.isInteger(priority)) priority = this.rule(i).priority;
+            priority = plainInteger(text, vs, ve) ?? this.rule(i).priority;
           }
           continue;
         }
@@ -187,7 +242,11 @@ export class IndexedTable implements TableSource {
       }
       if (priority > shape.maxPriority) shape.maxPriority = priority;
       let filing = shape.byValues;
-      for (let j = 0; j < filingSpans.length; j += 2) filing = filing.next(text.slice(filingSpans[j], filingSpans[j + 1]));
+      // Numbers where the text is one (same number, same value), else the text.
+      for (let j = 0; j < filingSpans.length; j += 2) {
+        const a = filingSpans[j], b = filingSpans[j + 1];
+        filing = filing.next(plainInteger(text, a, b) ?? text.slice(a, b));
+      }
       if (filing.leaf) filing.leaf.push(i);
       else filing.leaf = [i];
     }
@@ -202,7 +261,7 @@ export class IndexedTable implements TableSource {
     const filingFields: Field[] = [];
     const valueFields: (Field | undefined)[] = VALUE_MEMBERS.map(() => undefined);
     for (let k = 0; k < sc.count; k++) {
-      const kind = sc.valueStart[k] >= 0 ? keyInfo(text.slice(sc.keyStart[k], sc.keyEnd[k])).kind : undefined;
+      const kind = sc.valueStart[k] >= 0 ? keyInfoAt(text, sc.keyStart[k], sc.keyEnd[k]).kind : undefined;
       if (!kind?.maskFromText) continue;
       if (kind.metadataStage) filingFields.push(kind.field);
       if (kind.valueMember >= 0) valueFields[kind.valueMember] = kind.field;
