@@ -21,7 +21,8 @@ const Parens = createToken({ name: 'Parens', pattern: /\([^()\n]*\)/ });
 const Word = createToken({ name: 'Word', pattern: /[^\s,="]+/, start_chars_hint: startCharsExcept(',="') });
 
 const ALL = [Actions, Space, Comma, Equals, Quoted, Parens, Word];
-const lexer = new Lexer(ALL, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+// Built on first use: with the scanner reading well-formed lines, most runs never need them.
+let lexer: Lexer | undefined;
 
 class FlowLineParser extends EmbeddedActionsParser {
   constructor() {
@@ -59,7 +60,7 @@ class FlowLineParser extends EmbeddedActionsParser {
   });
 }
 
-const parser = new FlowLineParser();
+let parser: FlowLineParser | undefined;
 
 /** One `key[=value]` of a flow line, with its 1-based column. */
 export interface FlowItem {
@@ -263,6 +264,8 @@ function actionsEndLine(t: string, from: number): boolean {
 
 /** The grammar's reading of a line: the reference the scanner agrees with, and the error on a bad line. */
 export function parseFlowLineWithGrammar(src: SourceLine, file: string): FlowLine {
+  lexer ??= new Lexer(ALL, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+  parser ??= new FlowLineParser();
   const tokens = lexLine(lexer, src, file);
   parser.input = tokens;
   parser.line();
