@@ -85,6 +85,10 @@ class Subtable {
   readonly members: number[];
   /** Members per lookup stage; the last entry is the final stage. */
   readonly stages: number[][] = [];
+  /** Members of stages 0..i, for each i: what a stage-i key covers. */
+  readonly stagesUpTo: number[][] = [];
+  /** Whether stage i holds nw_src/nw_dst, where the prefix tries are consulted. */
+  readonly trieStage: boolean[] = [];
   readonly stageKeys: Set<string>[] = [];
   readonly byKey = new Map<string, Rule[]>();
   readonly triePlen: number[];
@@ -103,6 +107,11 @@ class Subtable {
     this.stages.push(byStage[3]);
     if (this.stages.length > 1 && this.stages[this.stages.length - 1].length === 0) this.stages.pop();
     for (let i = 0; i < this.stages.length - 1; i++) this.stageKeys.push(new Set());
+    for (const [i, stage] of this.stages.entries()) {
+      this.stagesUpTo.push([...(this.stagesUpTo[i - 1] ?? []), ...stage]);
+      // Tries are consulted in the stage holding the field's 64-bit word (nw_src and nw_dst share one).
+      this.trieStage.push(stage.some((m) => m === M.nw_src || m === M.nw_dst));
+    }
     this.triePlen = TRIE_MEMBERS.map((m) => prefixLen(mask[m], 32));
     const ports = (mask[M.tp_src] << 16n) | mask[M.tp_dst];
     this.portsMaskLen = ports ? 32 - ctz32(ports) : 0;
@@ -120,11 +129,7 @@ class Subtable {
 
   private add(rule: Rule): void {
     const f = rule.match.flow;
-    let acc: number[] = [];
-    for (let i = 0; i < this.stageKeys.length; i++) {
-      acc = acc.concat(this.stages[i]);
-      this.stageKeys[i].add(keyOf(f, this.mask, acc));
-    }
+    for (let i = 0; i < this.stageKeys.length; i++) this.stageKeys[i].add(keyOf(f, this.mask, this.stagesUpTo[i]));
     const key = keyOf(f, this.mask, this.members);
     const list = this.byKey.get(key);
     if (!list) this.byKey.set(key, [rule]);
@@ -231,12 +236,13 @@ export class Classifier {
     });
   }
 
-  private checkTries(st: Subtable, stage: number[], flow: Flow, wc: Flow, tctx: TrieCtx[]): boolean {
+  /** check_tries for stage i: true when a trie proves no rule of the subtable can match. */
+  private checkTries(st: Subtable, i: number, flow: Flow, wc: Flow, tctx: TrieCtx[]): boolean {
+    if (!st.trieStage[i]) return false;
     for (let j = 0; j < TRIE_MEMBERS.length; j++) {
       const plen = st.triePlen[j];
       const m = TRIE_MEMBERS[j];
-      // Tries are consulted in the stage holding the field's 64-bit word (nw_src and nw_dst share one).
-      if (!plen || !stage.some((s) => s === M.nw_src || s === M.nw_dst)) continue;
+      if (!plen) continue;
       const ctx = tctx[j];
       if (!ctx.done) {
         ctx.done = true;
@@ -260,18 +266,17 @@ export class Classifier {
   /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
   private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
     st.prepare(flow);
-    const used: number[] = [];
-    const noMatch = () => {
-      for (const m of used) wc[m] |= st.mask[m];
+    /** No match: the stages looked at so far (0..i) were significant. */
+    const noMatch = (i: number) => {
+      if (i >= 0) for (const m of st.stagesUpTo[i]) wc[m] |= st.mask[m];
       return undefined;
     };
     const last = st.stages.length - 1;
     for (let i = 0; i < last; i++) {
-      if (this.checkTries(st, st.stages[i], flow, wc, tctx)) return noMatch();
-      used.push(...st.stages[i]);
-      if (!st.stageKeys[i].has(keyOf(flow, st.mask, used))) return noMatch();
+      if (this.checkTries(st, i, flow, wc, tctx)) return noMatch(i - 1);
+      if (!st.stageKeys[i].has(keyOf(flow, st.mask, st.stagesUpTo[i]))) return noMatch(i);
     }
-    if (this.checkTries(st, st.stages[last], flow, wc, tctx)) return noMatch();
+    if (this.checkTries(st, last, flow, wc, tctx)) return noMatch(last - 1);
     const rules = st.byKey.get(keyOf(flow, st.mask, st.members));
     if (!rules && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];

@@ -168,6 +168,15 @@ export function lookupFromTable(ctx: Ctx, tableId: number, inPort: number, _mayP
   return { rule: rule ?? MISS, tableId };
 }
 
+/** A rule's match as the trace prints it, formatted once per rule (a batch prints the same rules again and again). */
+const matchTexts = new WeakMap<Rule, string>();
+
+function matchText(rule: Rule): string {
+  let m = matchTexts.get(rule);
+  if (m === undefined) matchTexts.set(rule, (m = formatMatch(rule.match, undefined, undefined)));
+  return m;
+}
+
 /** xlate_report_table: `%2d. match, priority N[, cookie 0x..]`. */
 export function reportTable(ctx: Ctx, rule: LookupResult, tableId: number): TraceNode {
   let text = `${String(tableId).padStart(2)}. `;
@@ -176,7 +185,7 @@ export function reportTable(ctx: Ctx, rule: LookupResult, tableId: number): Trac
     // another bridge prints the internal rule's match instead.
     text += ctx.xbridge === ctx.xin.ofproto ? 'No match.' : 'reg0=0x2, priority 0';
   } else {
-    const m = formatMatch(rule.match, undefined, undefined);
+    const m = matchText(rule);
     text += m ? `${m}, ` : '';
     text += `priority ${rule.priority}`;
     if (rule.cookie) text += `, cookie 0x${rule.cookie.toString(16)}`;
