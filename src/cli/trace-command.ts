@@ -45,7 +45,7 @@ export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions,
     if (typeof input === 'string') return input;
     // A real packet has side effects, as with -generate.
     const generate = opts.generate === true || input.packet !== undefined;
-    return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext: ctNext.slice(), generate }), bridge: input.bridge };
+    return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate }), bridge: input.bridge };
   };
   if (opts.batch !== undefined) return traceBatch(opts.batch, trace, world, opts, io);
   const traced = trace(args);

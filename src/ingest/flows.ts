@@ -69,6 +69,9 @@ export function isStatKey(key: string): boolean {
   return key === 'table' || STATS.has(key);
 }
 
+/** The stats ovs-ofctl prints before the match (all of them but priority, which starts the match). */
+export const LEADING_STAT_KEYS: readonly string[] = ['table', ...STATS.keys()].filter((k) => k !== 'priority');
+
 export interface FlowsContext {
   file: string;
   ports?: PortNames;
@@ -164,6 +167,18 @@ class NextOccurrence {
   }
 }
 
+/** A decimal `table=` value at p ended by a separator, read in place (a line each in a million-line dump). */
+function tableNumberAt(text: string, p: number, end: number): number | undefined {
+  let id = 0, q = p;
+  for (; q < end && q - p < 4; q++) {
+    const c = text.charCodeAt(q);
+    if (c < 0x30 || c > 0x39) break;
+    id = id * 10 + (c - 0x30);
+  }
+  const next = q < end ? text.charCodeAt(q) : 0x2c;
+  return q > p && (next === 0x2c || next === 0x20 || next === 0x09) ? id : undefined;
+}
+
 export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
   if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
   rejectBinary(text, ctx.file);
@@ -194,9 +209,11 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
       if (at < 0) break;
       if (at > start && !/[\s,]/.test(text[at - 1])) continue;
       const valueAt = at + 'table='.length;
-      const m = /^("(?:[^"\\]|\\.)*"|[^\s,]+)/.exec(text.slice(valueAt, headEnd));
-      const value = m?.[1] ?? '';
-      const id = int(value) ?? (ctx.tables && lookupName(value, ctx.tables));
+      let id = tableNumberAt(text, valueAt, headEnd);
+      if (id === undefined) {
+        const value = /^("(?:[^"\\]|\\.)*"|[^\s,]+)/.exec(text.slice(valueAt, headEnd))?.[1] ?? '';
+        id = ctx.tables && lookupName(value, ctx.tables);
+      }
       // Let the full parse report it, with its column.
       table = id === undefined || id > 254 ? -1 : id;
       break;

@@ -18,7 +18,7 @@ import { parseIpv4 } from '../meta-flow/values.js';
 import { metadataStageMembers, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
 import type { TableSource } from '../model/rule-tables.js';
 import type { Rule } from '../model/rule.js';
-import { isStatKey, matchField, ruleAt, type FlowsContext, type TableLines } from './flows.js';
+import { isStatKey, LEADING_STAT_KEYS, matchField, ruleAt, type FlowsContext, type TableLines } from './flows.js';
 import { PROGRESS_EVERY } from './progress.js';
 
 interface ItemKind {
@@ -118,11 +118,9 @@ function itemKind(key: string): ItemKind | undefined {
   };
 }
 
-/** Stats ovs-ofctl prints before the match, each as `key=value, ` (no comma in the value), by first letter. */
+/** The leading stats, each printed as `key=value, ` (no comma in the value), by first letter. */
 const STATS_BY_INITIAL: string[][] = Array.from({ length: 128 }, () => []);
-for (const key of ['cookie', 'duration', 'table', 'n_packets', 'n_bytes', 'idle_timeout', 'hard_timeout', 'idle_age', 'hard_age', 'importance']) {
-  STATS_BY_INITIAL[key.charCodeAt(0)].push(key + '=');
-}
+for (const key of LEADING_STAT_KEYS) STATS_BY_INITIAL[key.charCodeAt(0)].push(key + '=');
 
 /**
  * Where a line's match starts: past the leading stats, found with native
@@ -156,8 +154,6 @@ interface Shape {
   /** ... and the offsets of each line's value text: starts at [2j], ends at [2j+1], -1 when none. */
   valueSpans: number[][];
 }
-
-const SEP = '\0'; // a dump cannot hold it (rejectBinary): no key or value text starts with it
 
 export class IndexedTable implements TableSource {
   private readonly built: (Rule | undefined)[];
@@ -203,7 +199,7 @@ export class IndexedTable implements TableSource {
       if (!sc.scan(text, skipStats(text, starts[i], ends[i]), ends[i])) {
         // The grammar's verdict: an error, or a line only it reads, which gets a shape of its own.
         priority = this.rule(i).priority;
-        node = node.next(SEP + i);
+        node = new TokenTrie<Shape>();
         sc.count = 0;
       }
       for (let k = 0; k < sc.count; k++) {
@@ -296,10 +292,8 @@ class LazyGroup implements RuleGroup {
     this.remaining = shape.lines.length;
   }
 
-  take(flow: Flow): Rule[] {
-    if (this.remaining === 0) return [];
-    const key = maskedKey(flow, this.mask, this.stageMembers);
-    if (this.taken.has(key)) return [];
+  take(key: string): Rule[] {
+    if (this.remaining === 0 || this.taken.has(key)) return [];
     this.taken.add(key);
     this.byKey ??= this.keyIndex();
     const lines = this.byKey.get(key);

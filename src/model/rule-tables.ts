@@ -49,14 +49,6 @@ export class RuleTables {
     return this.sources.get(table);
   }
 
-  has(table: number): boolean {
-    return this.sources.has(table);
-  }
-
-  get size(): number {
-    return this.sources.size;
-  }
-
   /** Table ids in increasing order, without parsing. */
   keys(): number[] {
     return [...this.sources.keys()].sort((a, b) => a - b);
@@ -68,9 +60,5 @@ export class RuleTables {
 
   values(): Rule[][] {
     return this.entries().map(([, r]) => r);
-  }
-
-  [Symbol.iterator](): Iterator<[number, Rule[]]> {
-    return this.entries()[Symbol.iterator]();
   }
 }

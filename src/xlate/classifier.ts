@@ -8,7 +8,7 @@
 // builds from every rule, take only the groups' values and are built when a
 // lookup first consults them.
 import { M, N_MEMBERS, allOnes, maskedKey as keyOf, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
-import { maskKey, type RuleGroup } from '../model/rule-groups.js';
+import { maskKey, metadataStageMembers, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 
@@ -83,6 +83,8 @@ class PrefixTrie {
 
 class Subtable {
   readonly members: number[];
+  /** Members of the metadata stage (in_port, metadata, registers, ...): the key the groups file rules by. */
+  readonly metadataMembers: number[];
   /** Members per lookup stage; the last entry is the final stage. */
   readonly stages: number[][] = [];
   /** Members of stages 0..i, for each i: what a stage-i key covers. */
@@ -112,6 +114,7 @@ class Subtable {
       // Tries are consulted in the stage holding the field's 64-bit word (nw_src and nw_dst share one).
       this.trieStage.push(stage.some((m) => m === M.nw_src || m === M.nw_dst));
     }
+    this.metadataMembers = metadataStageMembers(mask);
     this.triePlen = TRIE_MEMBERS.map((m) => prefixLen(mask[m], 32));
     const ports = (mask[M.tp_src] << 16n) | mask[M.tp_dst];
     this.portsMaskLen = ports ? 32 - ctz32(ports) : 0;
@@ -122,9 +125,26 @@ class Subtable {
     this.maxPriority = Math.max(this.maxPriority, group.maxPriority);
   }
 
-  /** Bring in the rules a lookup of `flow` may need (rules of other metadata-stage keys cannot match). */
-  prepare(flow: Flow): void {
-    for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
+  /**
+   * Bring in the rules a lookup of `flow` may need (rules of other
+   * metadata-stage keys cannot match). Returns that key, which is also the
+   * first stage's (or, when it is the only stage, the final one's).
+   */
+  prepare(flow: Flow): string {
+    const key = keyOf(flow, this.mask, this.metadataMembers);
+    for (const g of this.groups) for (const rule of g.take(key)) this.add(rule);
+    return key;
+  }
+
+  /** The key of stage i (cumulative) for `flow`, reusing the metadata-stage key where it is the same. */
+  stageKey(flow: Flow, i: number, metadataKey: string): string {
+    return i === 0 && this.metadataMembers.length ? metadataKey : keyOf(flow, this.mask, this.stagesUpTo[i]);
+  }
+
+  /** No match: the stages looked at, 0..i, were significant to the lookup. */
+  foldStages(wc: Flow, i: number): undefined {
+    if (i >= 0) for (const m of this.stagesUpTo[i]) wc[m] |= this.mask[m];
+    return undefined;
   }
 
   private add(rule: Rule): void {
@@ -265,19 +285,14 @@ export class Classifier {
 
   /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
   private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
-    st.prepare(flow);
-    /** No match: the stages looked at so far (0..i) were significant. */
-    const noMatch = (i: number) => {
-      if (i >= 0) for (const m of st.stagesUpTo[i]) wc[m] |= st.mask[m];
-      return undefined;
-    };
+    const metadataKey = st.prepare(flow);
     const last = st.stages.length - 1;
     for (let i = 0; i < last; i++) {
-      if (this.checkTries(st, i, flow, wc, tctx)) return noMatch(i - 1);
-      if (!st.stageKeys[i].has(keyOf(flow, st.mask, st.stagesUpTo[i]))) return noMatch(i);
+      if (this.checkTries(st, i, flow, wc, tctx)) return st.foldStages(wc, i - 1);
+      if (!st.stageKeys[i].has(st.stageKey(flow, i, metadataKey))) return st.foldStages(wc, i);
     }
-    if (this.checkTries(st, last, flow, wc, tctx)) return noMatch(last - 1);
-    const rules = st.byKey.get(keyOf(flow, st.mask, st.members));
+    if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
+    const rules = st.byKey.get(st.stageKey(flow, last, metadataKey));
     if (!rules && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
