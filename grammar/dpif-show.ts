@@ -12,7 +12,7 @@
 // sits between the line's structural tokens. Indentation is not relied upon.
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { lexLine, parseError, splitLines, type SourceLine } from './lines.js';
+import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 /** `(type: k=v, ...)` running to the end of the line. */
 function matchDetails(text: string, offset: number): RegExpExecArray | null {
@@ -33,7 +33,7 @@ const Label = createToken({ name: 'Label', pattern: /[^\s:]+:(?!\S)/ });
 const Word = createToken({ name: 'Word', pattern: /\S+/ });
 
 const tokens = [WS, Details, DpName, PortNums, DpctlPort, Stat, Label, Word];
-const lexer = new Lexer(tokens, { positionTracking: 'onlyStart' });
+const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 type Line =
   | { kind: 'datapath'; name: string }
@@ -43,7 +43,7 @@ type Line =
 
 class DpShowParser extends EmbeddedActionsParser {
   constructor() {
-    super(tokens);
+    super(tokens, GRAMMAR_CHECKS);
     this.performSelfAnalysis();
   }
 

@@ -9,7 +9,7 @@
 // accepts what the grammar accepts (test/grammar/dump-flows-scanner.test.ts
 // checks the two agree); anything else goes to the grammar for its verdict.
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
-import { lexLine, parseError, splitLines, startCharsExcept, type SourceLine } from './lines.js';
+import { lexLine, parseError, splitLines, startCharsExcept, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 const Actions = createToken({ name: 'Actions', pattern: /actions=.*/ });
 const Space = createToken({ name: 'Space', pattern: /[ \t]+/ });
@@ -26,7 +26,7 @@ let lexer: Lexer | undefined;
 
 class FlowLineParser extends EmbeddedActionsParser {
   constructor() {
-    super(ALL);
+    super(ALL, GRAMMAR_CHECKS);
     this.performSelfAnalysis();
   }
 
@@ -264,7 +264,7 @@ function actionsEndLine(t: string, from: number): boolean {
 
 /** The grammar's reading of a line: the reference the scanner agrees with, and the error on a bad line. */
 export function parseFlowLineWithGrammar(src: SourceLine, file: string): FlowLine {
-  lexer ??= new Lexer(ALL, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+  lexer ??= new Lexer(ALL, { ...GRAMMAR_CHECKS, positionTracking: 'onlyOffset', ensureOptimizations: true });
   parser ??= new FlowLineParser();
   const tokens = lexLine(lexer, src, file);
   parser.input = tokens;

@@ -8,7 +8,7 @@ import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrota
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Bucket, Group } from '../src/model/group.js';
 import { parseActions } from '../src/ofp/actions.js';
-import { lexLine, parseError, splitLines, type SourceLine } from './lines.js';
+import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 const WHAT = 'dump-groups';
 const NEXT_BUCKET = ',bucket=';
@@ -49,7 +49,7 @@ const lexer = new Lexer(
     },
     defaultMode: 'group',
   },
-  { positionTracking: 'onlyStart' },
+  { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' },
 );
 const allTokens = [WS, BucketKw, Fields, Equals, Comma, Colon, LParen, RParen, Word, BucketProp, ActionsKw, Actions];
 
@@ -57,7 +57,7 @@ type Item = { kind: 'prop'; key: IToken; value: IToken } | { kind: 'bucket'; pro
 
 class GroupParser extends EmbeddedActionsParser {
   constructor() {
-    super(allTokens);
+    super(allTokens, GRAMMAR_CHECKS);
     this.performSelfAnalysis();
   }
 

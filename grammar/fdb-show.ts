@@ -7,7 +7,7 @@
 import { createToken, EmbeddedActionsParser, Lexer } from 'chevrotain';
 import { InputError } from '../src/model/errors.js';
 import type { FdbEntry } from '../src/model/snapshot.js';
-import { lexLine, parseError, splitLines } from './lines.js';
+import { lexLine, parseError, splitLines, GRAMMAR_CHECKS } from './lines.js';
 import { OFPP_LOCAL } from './ofctl-show.js';
 
 const WHAT = 'fdb show';
@@ -22,11 +22,11 @@ const Header = createToken({ name: 'Header', pattern: /port\s+VLAN\s+MAC\s+Age(?
 const Other = createToken({ name: 'Other', pattern: /\S+/ });
 
 const tokens = [WS, Mac, Int, Local, Static, Header, Other];
-const lexer = new Lexer(tokens, { positionTracking: 'onlyStart' });
+const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 class FdbParser extends EmbeddedActionsParser {
   constructor() {
-    super(tokens);
+    super(tokens, GRAMMAR_CHECKS);
     this.performSelfAnalysis();
   }
 

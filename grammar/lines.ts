@@ -3,6 +3,13 @@
 import { Lexer, type IRecognitionException, type ILexingError, type TokenType } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 
+/**
+ * Chevrotain's self-checks of a grammar (bad patterns, ambiguities) cost more
+ * than parsing a dump does. They run where grammars change, under the tests
+ * (vitest sets VITEST); a CLI run skips them, as Chevrotain advises.
+ */
+export const GRAMMAR_CHECKS = { skipValidations: !process.env.VITEST } as const;
+
 export interface SourceLine {
   text: string;
   /** 1-based line number in the file. */

@@ -6,7 +6,7 @@
 //        speed: 0 Mbps now, 0 Mbps max
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { lexLine, parseError, splitLines, type SourceLine } from './lines.js';
+import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 const WHAT = 'ofctl show';
 /** OFPP_LOCAL as OVS numbers it internally, whatever the OpenFlow version. */
@@ -39,7 +39,7 @@ const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 const Word = createToken({ name: 'Word', pattern: /[^\s:,=()]+/ });
 
 const tokens = [WS, PortHead, Mac, Colon, Comma, Equals, LParen, RParen, Word];
-const lexer = new Lexer(tokens, { positionTracking: 'onlyStart' });
+const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 type Line =
   | { kind: 'port'; head: IToken; mac: string }
@@ -48,7 +48,7 @@ type Line =
 
 class OfctlShowParser extends EmbeddedActionsParser {
   constructor() {
-    super(tokens);
+    super(tokens, GRAMMAR_CHECKS);
     this.performSelfAnalysis();
   }
 

@@ -4,7 +4,7 @@
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Interface, Port, SourceRef } from '../src/model/snapshot.js';
-import { lexLine, parseError, splitLines, type SourceLine } from './lines.js';
+import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 const WHAT = 'vsctl show';
 
@@ -23,7 +23,7 @@ const Equals = createToken({ name: 'Equals', pattern: /=/ });
 const Bare = createToken({ name: 'Bare', pattern: /[^\s"{}[\],=]+/ });
 
 const tokens = [WS, Uuid, Quoted, Key, Entity, LBrack, RBrack, LBrace, RBrace, Comma, Equals, Bare];
-const lexer = new Lexer(tokens, { positionTracking: 'onlyStart' });
+const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 type Value =
   | { kind: 'scalar'; text: string; token: IToken }
@@ -42,7 +42,7 @@ function unquote(tok: IToken): string {
 
 class VsctlParser extends EmbeddedActionsParser {
   constructor() {
-    super(tokens);
+    super(tokens, GRAMMAR_CHECKS);
     this.performSelfAnalysis();
   }
 
