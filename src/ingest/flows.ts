@@ -69,9 +69,6 @@ export function isStatKey(key: string): boolean {
   return key === 'table' || STATS.has(key);
 }
 
-/** The stats ovs-ofctl prints before the match (all of them but priority, which starts the match). */
-export const LEADING_STAT_KEYS: readonly string[] = ['table', ...STATS.keys()].filter((k) => k !== 'priority');
-
 export interface FlowsContext {
   file: string;
   ports?: PortNames;
@@ -131,6 +128,8 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
 export interface FlowsIndex {
   ofVersion?: string;
   byTable: Map<number, TableLines>;
+  /** Each flow line's table, in file order. */
+  lineTables: number[];
   flowCount: number;
   /** Flows printed with `reset_counts` (see chooseFlows in load.ts). */
   resetCounts: number;
@@ -141,6 +140,8 @@ export interface TableLines {
   text: string;
   starts: number[];
   ends: number[];
+  /** Where each line's `actions=` is (its end when it has none): the match ends before it. */
+  heads: number[];
   lineNos: number[];
 }
 
@@ -154,7 +155,7 @@ export function ruleAt(lines: TableLines, i: number, ctx: FlowsContext): Rule {
 }
 
 /** Next occurrence of `what` at or after a position, remembered so a scan line by line stays linear. */
-class NextOccurrence {
+export class NextOccurrence {
   private at = -1;
   constructor(private readonly text: string, private readonly what: string) {}
 
@@ -182,7 +183,7 @@ function tableNumberAt(text: string, p: number, end: number): number | undefined
 export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
   if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
   rejectBinary(text, ctx.file);
-  const index: FlowsIndex = { byTable: new Map(), flowCount: 0, resetCounts: 0 };
+  const index: FlowsIndex = { byTable: new Map(), lineTables: [], flowCount: 0, resetCounts: 0 };
   const actions = new NextOccurrence(text, 'actions=');
   const tableKey = new NextOccurrence(text, 'table=');
   const resetCounts = new NextOccurrence(text, 'reset_counts');
@@ -219,10 +220,12 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
       break;
     }
     let lines = index.byTable.get(table);
-    if (!lines) index.byTable.set(table, (lines = { text, starts: [], ends: [], lineNos: [] }));
+    if (!lines) index.byTable.set(table, (lines = { text, starts: [], ends: [], heads: [], lineNos: [] }));
     lines.starts.push(start);
     lines.ends.push(end);
+    lines.heads.push(headEnd);
     lines.lineNos.push(lineNo);
+    index.lineTables.push(table);
     index.flowCount++;
     if (resetCounts.from(start) < headEnd) index.resetCounts++;
   }

@@ -7,7 +7,7 @@ import { parseDpifShow, parseDpctlShow } from '../../grammar/dpif-show.js';
 import { parseFdbShow } from '../../grammar/fdb-show.js';
 import { parseDumpGroups } from '../../grammar/dump-groups.js';
 import { parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
-import { IndexedTable } from './table-index.js';
+import { indexedTables } from './table-index.js';
 import type { ProgressSink } from './progress.js';
 import { PortNames } from '../ofp/ports.js';
 import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
@@ -139,7 +139,7 @@ function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressS
   for (const [name, candidates] of byBridge) {
     const { index, ctx } = chooseFlows(candidates);
     const tables = bridgeOf(snap, name).tables;
-    for (const [table, lines] of index.byTable) tables.setSource(table, new IndexedTable(table, lines, ctx));
+    for (const [table, source] of indexedTables(index, ctx)) tables.setSource(table, source);
   }
 }
 
@@ -150,7 +150,7 @@ function loadFlowsLenient(snap: Snapshot, dumps: DumpText[], onError: (e: Error)
     const br = bridgeOf(snap, d.bridge!);
     const { rules } = parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError);
     const resetCounts = rules.filter((r) => r.stats.flags.includes('reset_counts')).length;
-    const index: FlowsIndex = { byTable: new Map(), flowCount: rules.length, resetCounts };
+    const index: FlowsIndex = { byTable: new Map(), lineTables: [], flowCount: rules.length, resetCounts };
     byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index, rules }]);
   }
   for (const [name, candidates] of byBridge) {

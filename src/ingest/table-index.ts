@@ -1,44 +1,49 @@
 // One table of a flow dump as the classifier's RuleGroups, building rules
-// only when a lookup can need them. A cheap pass reads each line's items with
-// the dump-flows scanner and files the line under its shape: its match keys,
-// with the values left out where the field's mask does not depend on them
-// (maskFromMaskText), so the lines of one shape share one mask, which parsing
-// the shape's first line gives. Within a shape, lines are filed by the text
-// of their metadata-stage values (in_port, metadata, registers, ...): a
-// lookup builds only the lines whose values equal the packet's, because no
-// other line of the shape can pass the classifier's first stage. The prefix
-// and ports tries need a value of every line, which is read without building
-// the rule.
-import { FlowLineScanner } from '../../grammar/dump-flows.js';
+// only when a lookup can need them. One cheap pass over the table's lines
+// files each line under its shape: its match keys, with the values left out
+// where the field's mask does not depend on them (maskFromMaskText), so the
+// lines of one shape share one mask, which parsing the shape's first line
+// gives. The same pass reads, as numbers, what lookups need of every line:
+// - its values, hashed per classifier stage (metadata, L2, L3, L4, each
+//   hash covering the stages before it): a lookup builds only lines whose
+//   hashes are the packet's, checking each against the packet, which is all
+//   the classifier needs (every rule of the packet's final-stage key, and
+//   for each earlier stage whether any rule has the packet's key);
+// - its nw_src/nw_dst prefixes and tp_src/tp_dst ports, for the tries.
+// A line the pass cannot read (quotes, parentheses, ...) is parsed in full
+// and filed under its parsed mask; lines the hashes cannot stand for (an
+// IPv6 address, a field that is part of a member, ...) go to any lookup.
 import { type Field } from '../meta-flow/field.js';
-import { maskFromMaskText, parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
-import { FIRST_L2_MEMBER, maskedKey, newFlow, type Flow } from '../meta-flow/flow.js';
-import { OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
-import { parseIpv4 } from '../meta-flow/values.js';
-import { metadataStageMembers, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
+import { maskFromMaskText, parseFieldValue, setsValueAsIs } from '../meta-flow/field-parse.js';
+import { N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
+import { OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
+import { maskKey, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
 import type { TableSource } from '../model/rule-tables.js';
 import type { Rule } from '../model/rule.js';
-import { isStatKey, LEADING_STAT_KEYS, matchField, ruleAt, type FlowsContext, type TableLines } from './flows.js';
+import { isStatKey, matchField, NextOccurrence, protocolShorthand, ruleAt, type FlowsContext, type FlowsIndex, type TableLines } from './flows.js';
+import { M } from '../meta-flow/flow.js';
 import { PROGRESS_EVERY } from './progress.js';
 
 interface ItemKind {
   field: Field;
   /** The shape keeps only the `/mask` part of the value. */
   maskFromText: boolean;
-  /** The field lives in the classifier's first stage: the value files the line. */
-  metadataStage: boolean;
-  /** Index in VALUE_MEMBERS of the member the field sets, or -1. */
+  /** The member whose bits take the field's value & mask as they are, or -1. */
+  member: number;
+  /** Index in VALUE_MEMBERS of that member, or -1. */
   valueMember: number;
 }
 
-/** What a key of a flow line is: a stat (priority among them), a match field, or neither. */
+/** What a key of a flow line is: a stat (priority among them), a match field, a keyword, or neither. */
 interface KeyInfo {
   key: string;
-  /** A small number naming the key in shape tokens. */
-  id: number;
+  /** The key in a shape signature: one character. */
+  token: string;
   stat: boolean;
   priority: boolean;
   kind?: ItemKind;
+  /** Members the key sets as a keyword (`tcp`: dl_type, nw_proto) or as a field. */
+  members: number[];
 }
 
 const keyInfos = new Map<string, KeyInfo>();
@@ -52,118 +57,159 @@ function keyInfoAt(text: string, start: number, end: number): KeyInfo {
   if (known) for (const info of known) if (info.key.length === end - start && text.startsWith(info.key, start)) return info;
   const key = text.slice(start, end);
   let info = keyInfos.get(key);
-  if (!info) keyInfos.set(key, (info = { key, id: keyInfos.size, stat: isStatKey(key), priority: key === 'priority', kind: itemKind(key) }));
+  if (!info) {
+    const kind = itemKind(key);
+    const proto = protocolShorthand(key);
+    info = {
+      key, token: String.fromCharCode(0x100 + keyInfos.size), stat: isStatKey(key), priority: key === 'priority', kind,
+      members: kind ? kind.field.segments.map((s) => s.member) : proto ? [M.dl_type, ...(proto[1] === undefined ? [] : [M.nw_proto])] : [],
+    };
+    keyInfos.set(key, info);
+  }
   if (known) known.push(info);
   else keyInfosAt.set(hash, [info]);
   return info;
 }
 
-/** A decimal or 0x-hex integer text as a number (52 bits at most), else undefined: filing values and priorities. */
-function plainInteger(text: string, start: number, end: number): number | undefined {
+function itemKind(key: string): ItemKind | undefined {
+  const field = matchField(key);
+  if (!field) return undefined;
+  const s = field.segments;
+  const member = s.length === 1 && s[0].fieldLsb === 0 && s[0].memberLsb === 0 && setsValueAsIs(field) ? s[0].member : -1;
+  return { field, maskFromText: maskFromMaskText(field), member, valueMember: member < 0 ? -1 : VALUE_MEMBERS.indexOf(member) };
+}
+
+/** Largest value read as a number: every integer up to here is exact in a double, and Number(bigint) agrees. */
+const MAX_EXACT = 2 ** 52;
+
+/** A decimal or 0x-hex integer text as a number, else NaN (also when MAX_EXACT or more). */
+function integerAt(text: string, start: number, end: number): number {
   let v = 0;
-  if (end - start > 2 && text.charCodeAt(start) === 0x30 && text.charCodeAt(start + 1) === 0x78) { // 0x
-    if (end - start > 15) return undefined;
+  if (end - start > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x78) { // 0x
     for (let p = start + 2; p < end; p++) {
       const c = text.charCodeAt(p) | 0x20;
       const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-      if (d < 0) return undefined;
+      if (d < 0 || v >= MAX_EXACT / 16) return NaN;
       v = v * 16 + d;
     }
     return v;
   }
-  if (end === start || end - start > 15) return undefined;
+  if (end === start || end - start > 15) return NaN;
   for (let p = start; p < end; p++) {
     const c = text.charCodeAt(p);
-    if (c < 0x30 || c > 0x39) return undefined;
+    if (c < 0x30 || c > 0x39) return NaN;
     v = v * 10 + (c - 0x30);
+  }
+  return v < MAX_EXACT ? v : NaN;
+}
+
+/** A dotted quad as a number, else NaN. */
+function ipv4At(text: string, start: number, end: number): number {
+  let v = 0, octet = -1, dots = 0;
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 0x2e) {
+      if (octet < 0 || ++dots > 3) return NaN;
+      v = v * 256 + octet;
+      octet = -1;
+    } else if (c >= 0x30 && c <= 0x39) {
+      octet = octet < 0 ? c - 0x30 : octet * 10 + (c - 0x30);
+      if (octet > 255) return NaN;
+    } else return NaN;
+  }
+  return dots === 3 && octet >= 0 ? v * 256 + octet : NaN;
+}
+
+/** A hex digit's value, else NaN. */
+function hexDigit(c: number): number {
+  c |= 0x20;
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : NaN;
+}
+
+/** An Ethernet address written as six hex pairs as a number, else NaN. */
+function macAt(text: string, start: number, end: number): number {
+  if (end - start !== 17) return NaN;
+  let v = 0;
+  for (let p = start; p < end; p += 3) {
+    if (p + 2 < end && text.charCodeAt(p + 2) !== 0x3a) return NaN;
+    v = v * 256 + hexDigit(text.charCodeAt(p)) * 16 + hexDigit(text.charCodeAt(p + 1));
   }
   return v;
 }
 
-/**
- * A trie over the items of lines: a path of tokens leads to the shape (or,
- * per shape, the filing) they make. Tokens that are one key are numbers, so
- * the common line builds no strings: `metadata=0x1` is its key's id, `ip`
- * the id negated; a value kept in the shape (`ct_state=+trk`, a `/mask`) makes
- * a string token. In a filing trie, tokens are the values: integers as
- * numbers, anything else as its text.
- */
-class TokenTrie<T> {
-  private readonly byId = new Map<number, TokenTrie<T>>();
-  private readonly byText = new Map<string, TokenTrie<T>>();
-  leaf: T | undefined;
-
-  next(token: number | string): TokenTrie<T> {
-    const map: Map<number | string, TokenTrie<T>> = typeof token === 'number' ? this.byId : this.byText;
-    let node = map.get(token);
-    if (!node) map.set(token, (node = new TokenTrie<T>()));
-    return node;
-  }
-
-  /** Every leaf, with the tokens on its path as text. */
-  *leaves(path: string[] = []): Generator<[string[], T]> {
-    if (this.leaf !== undefined) yield [path, this.leaf];
-    for (const [id, child] of this.byId) yield* child.leaves([...path, String(id)]);
-    for (const [text, child] of this.byText) yield* child.leaves([...path, text]);
-  }
+/** a & b for numbers below MAX_EXACT (bitwise operators only take 32 bits). */
+function and52(a: number, b: number): number {
+  const HI = 2 ** 32;
+  return (Math.floor(a / HI) & Math.floor(b / HI)) * HI + ((a & b) >>> 0);
 }
 
-function itemKind(key: string): ItemKind | undefined {
-  const field = matchField(key);
-  return field && {
-    field,
-    maskFromText: maskFromMaskText(field),
-    metadataStage: field.segments.every((s) => s.member < FIRST_L2_MEMBER),
-    valueMember: VALUE_MEMBERS.findIndex((m) => field.segments.some((s) => s.member === m)),
-  };
-}
 
-/** The leading stats, each printed as `key=value, ` (no comma in the value), by first letter. */
-const STATS_BY_INITIAL: string[][] = Array.from({ length: 128 }, () => []);
-for (const key of LEADING_STAT_KEYS) STATS_BY_INITIAL[key.charCodeAt(0)].push(key + '=');
+/** How the fast read takes a value of each field format as a number. */
+const NUMBER_READERS: Record<string, (text: string, start: number, end: number) => number> = {
+  IPv4: ipv4At, Ethernet: macAt, decimal: integerAt, hexadecimal: integerAt,
+  'OpenFlow 1.0 port': integerAt, 'OpenFlow 1.1+ port': integerAt,
+};
 
 /**
- * Where a line's match starts: past the leading stats, found with native
- * searches rather than the scanner (they are most of a line, and a shape
- * ignores them). Anything unexpected stops the skip and the scanner reads on.
+ * `value[/mask]` at text[start, end) as the member bits it matches
+ * (value & mask), a number; NaN when the fast read cannot tell.
  */
-function skipStats(text: string, p: number, end: number): number {
-  while (p < end && (text.charCodeAt(p) === 0x20 || text.charCodeAt(p) === 0x09)) p++;
-  for (;;) {
-    const keys = STATS_BY_INITIAL[text.charCodeAt(p)];
-    let stat = false;
-    for (let k = 0; keys && k < keys.length && !stat; k++) stat = text.startsWith(keys[k], p);
-    if (!stat) return p;
-    const next = text.indexOf(', ', p);
-    if (next < 0 || next >= end) return p;
-    p = next + 2;
+function maskedNumberAt(field: Field, text: string, start: number, end: number, slash: number): number {
+  const read = NUMBER_READERS[field.format];
+  if (!read) return NaN;
+  if (slash < 0) return read(text, start, end);
+  const value = read(text, start, slash);
+  let mask = read(text, slash + 1, end);
+  if (field.format === 'IPv4' && Number.isNaN(mask)) {
+    const len = integerAt(text, slash + 1, end);
+    mask = len >= 0 && len <= 32 ? (len === 0 ? 0 : (~0 << (32 - len)) >>> 0) : NaN;
   }
+  return Number.isNaN(value) || Number.isNaN(mask) ? NaN : and52(value, mask);
 }
+
+/** One value into a stage's hash. Lines and packets mix the same numbers the same way. */
+function mix(h: number, v: number): number {
+  h = Math.imul(h ^ (v >>> 0), 0x9e3779b1);
+  return Math.imul(h ^ Math.floor(v / 2 ** 32), 0x85ebca77) | 0;
+}
+
+/** Printable characters that end a fast read: the full parse decides what they mean. */
+const STOP = new Uint8Array(128);
+for (const c of ' \t"()[]{}=') STOP[c.charCodeAt(0)] = 1;
 
 interface Shape {
   /** The shape's lines, in dump order; the first one is parsed for the mask. */
   lines: number[];
   mask: Flow;
   maxPriority: number;
-  /** Fields whose value texts file the lines, in line order. */
-  filingFields: Field[];
-  /** Filing value texts, in line order, -> lines. */
-  byValues: TokenTrie<number[]>;
-  /** Per VALUE_MEMBERS entry, the field that sets it (the same on every line of a shape)... */
-  valueFields: (Field | undefined)[];
-  /** ... and the offsets of each line's value text: starts at [2j], ends at [2j+1], -1 when none. */
-  valueSpans: number[][];
+  /** The member each value-carrying item of the lines sets, in line order (-1: one the hashes cannot stand for). */
+  varying: number[];
+  /** Whether lookups may go by the hashes: every varying item is a whole member that no other item sets. */
+  hashed: boolean;
+  /** N_STAGES numbers per line: its values of stages 0..s hashed, for each s; NaN for a line the read could not hash. */
+  hashes: number[];
+  /** Per VALUE_MEMBERS entry the shape matches: each line's value (NaN: parse the line). */
+  values: (number[] | undefined)[];
 }
+
+/** Scratch of the line being read (reading is not reentrant: a parse never reads a line). */
+const lineValues = new Array<number>(VALUE_MEMBERS.length);
+const lineHashes = new Array<number>(N_STAGES);
+const lineVarying: number[] = [];
+const lineKeys: KeyInfo[] = [];
 
 export class IndexedTable implements TableSource {
   private readonly built: (Rule | undefined)[];
-  private shapes: Shape[] | undefined;
-  private readonly scanner = new FlowLineScanner();
+  private readonly byShape = new Map<string, Shape>();
+  /** Lines filed so far: indexFlowShapes files a dump's lines in file order, table by table as they come. */
+  private filed = 0;
+  private readonly priorityAt: NextOccurrence;
   readonly ports: FlowsContext['ports'];
 
-  constructor(private readonly table: number, private readonly lines: TableLines, private readonly ctx: FlowsContext) {
+  constructor(private readonly lines: TableLines, private readonly ctx: FlowsContext) {
     this.built = new Array(lines.starts.length);
     this.ports = ctx.ports;
+    this.priorityAt = new NextOccurrence(lines.text, 'priority=');
   }
 
   get count(): number {
@@ -180,188 +226,263 @@ export class IndexedTable implements TableSource {
   }
 
   groups(): RuleGroup[] {
-    this.shapes ??= this.scanShapes();
-    return this.shapes.map((s) => new LazyGroup(this, s));
+    while (this.filed < this.count) this.fileNext();
+    return [...this.byShape.values()].map((s) => new LazyGroup(this, s));
   }
 
-  private scanShapes(): Shape[] {
-    const { text, starts, ends } = this.lines;
-    const sc = this.scanner;
-    const shapes: Shape[] = [];
-    const root = new TokenTrie<Shape>();
-    const spans = new Int32Array(2 * VALUE_MEMBERS.length);
-    const filingSpans: number[] = [];
-    for (let i = 0; i < starts.length; i++) {
-      if (i % PROGRESS_EVERY === 0 && i) this.ctx.progress?.(`indexing table ${this.table}`, i, starts.length);
-      let node = root, priority = OFP_DEFAULT_PRIORITY;
-      spans.fill(-1);
-      filingSpans.length = 0;
-      if (!sc.scan(text, skipStats(text, starts[i], ends[i]), ends[i])) {
-        // The grammar's verdict: an error, or a line only it reads, which gets a shape of its own.
-        priority = this.rule(i).priority;
-        node = new TokenTrie<Shape>();
-        sc.count = 0;
+  /** File the next line under its shape, with its hashes and values. */
+  fileNext(): void {
+    const i = this.filed++;
+    const { text, starts, heads } = this.lines;
+    // The match: after the last `, ` (the stats end there), up to the blanks before `actions=`.
+    const start = starts[i];
+    let end = heads[i];
+    while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+    let p = end;
+    while (p > start && !(text.charCodeAt(p - 1) === 0x20 && text.charCodeAt(p - 2) === 0x2c)) p--;
+    while (p < end && text.charCodeAt(p) === 0x20) p++;
+    // A priority among the skipped stats would be lost: let the parse read that line.
+    if (end === heads[i] || this.priorityAt.from(start) < p) return this.fileParsed(i);
+    const values = lineValues, acc = lineHashes, varying = lineVarying, keys = lineKeys;
+    let sig = '', priority = OFP_DEFAULT_PRIORITY, hashed = true;
+    values.fill(NaN);
+    acc.fill(0);
+    varying.length = 0;
+    keys.length = 0;
+    while (p < end) {
+      const ks = p;
+      let c = 0;
+      for (; p < end; p++) {
+        c = text.charCodeAt(p);
+        if (c === 0x2c || c === 0x3d) break;
+        if (c < 128 && STOP[c]) return this.fileParsed(i);
       }
-      for (let k = 0; k < sc.count; k++) {
-        const info = keyInfoAt(text, sc.keyStart[k], sc.keyEnd[k]);
-        const vs = sc.valueStart[k], ve = sc.valueEnd[k];
-        if (vs < 0) {
-          node = node.next(-1 - info.id);
-          continue;
-        }
-        if (info.stat) {
-          if (info.priority) {
-            priority = plainInteger(text, vs, ve) ?? this.rule(i).priority;
-          }
-          continue;
-        }
-        const kind = info.kind;
-        if (kind?.maskFromText) {
-          const slash = text.indexOf('/', vs);
-          node = node.next(slash >= 0 && slash < ve ? info.id + text.slice(slash, ve) : info.id);
-          if (kind.metadataStage) filingSpans.push(vs, ve);
-          if (kind.valueMember >= 0) {
-            spans[2 * kind.valueMember] = vs;
-            spans[2 * kind.valueMember + 1] = ve;
-          }
-        } else {
-          node = node.next(info.id + '=' + text.slice(vs, ve));
-        }
+      if (p === ks) return this.fileParsed(i); // an empty key
+      const info = keyInfoAt(text, ks, p);
+      if (p === end || c === 0x2c) { // a keyword: `ip`, `tcp`, ...
+        if (info.kind || info.stat) return this.fileParsed(i);
+        sig += info.token + '\u0001';
+        keys.push(info);
+        p++;
+        continue;
       }
-      let shape = node.leaf;
-      if (!shape) shapes.push((shape = node.leaf = this.newShape(i)));
-      shape.lines.push(i);
-      for (let j = 0; j < VALUE_MEMBERS.length; j++) {
-        if (!shape.valueFields[j]) continue;
-        shape.valueSpans[2 * j].push(spans[2 * j]);
-        shape.valueSpans[2 * j + 1].push(spans[2 * j + 1]);
+      const vs = ++p;
+      let slash = -1;
+      for (; p < end; p++) {
+        c = text.charCodeAt(p);
+        if (c === 0x2c) break;
+        if (c === 0x2f) slash = p;
+        else if (c < 128 && STOP[c]) return this.fileParsed(i);
       }
-      if (priority > shape.maxPriority) shape.maxPriority = priority;
-      let filing = shape.byValues;
-      // Numbers where the text is one (same number, same value), else the text.
-      for (let j = 0; j < filingSpans.length; j += 2) {
-        const a = filingSpans[j], b = filingSpans[j + 1];
-        filing = filing.next(plainInteger(text, a, b) ?? text.slice(a, b));
+      const ve = p++;
+      const kind = info.kind;
+      if (info.stat) {
+        if (info.priority) priority = integerAt(text, vs, ve);
+        if (priority > 0xffff || Number.isNaN(priority)) return this.fileParsed(i);
+        continue;
       }
-      if (filing.leaf) filing.leaf.push(i);
-      else filing.leaf = [i];
+      if (!kind) return this.fileParsed(i); // unknown: the parse reports it
+      keys.push(info);
+      if (!kind.maskFromText) {
+        sig += info.token + text.slice(vs, ve) + '\u0000';
+        continue;
+      }
+      sig += slash < 0 ? info.token + '\u0000' : info.token + text.slice(slash, ve) + '\u0000';
+      varying.push(kind.member);
+      if (kind.member < 0 || !hashed) continue;
+      let v = maskedNumberAt(kind.field, text, vs, ve, slash);
+      if (Number.isNaN(v) && kind.field.bits < 52) v = this.namedValue(kind.field, text.slice(vs, ve));
+      if (Number.isNaN(v)) hashed = false;
+      else acc[STAGE_OF[kind.member]] = mix(acc[STAGE_OF[kind.member]], v);
+      if (kind.valueMember >= 0) values[kind.valueMember] = v;
     }
-    this.ctx.progress?.(`indexing table ${this.table}`, starts.length, starts.length);
-    return shapes;
+    let shape = this.byShape.get(sig);
+    if (!shape) this.byShape.set(sig, (shape = this.newShape(i, [...varying], keys)));
+    // Each stage's hash covers the stages before it.
+    for (let s = 1; s < N_STAGES; s++) acc[s] = mix(acc[s - 1], acc[s]);
+    this.addLine(shape, i, priority, hashed ? acc : undefined, values);
   }
 
-  private newShape(first: number): Shape {
+  /** A value the fast read could not take as a number (a port name, ...), through the field's own parser. */
+  private namedValue(field: Field, text: string): number {
+    const fv = parseFieldValue(field, text, this.ports);
+    return typeof fv === 'string' || fv.value >= MAX_EXACT ? NaN : Number(fv.value & fv.mask);
+  }
+
+  /** A line only the full parse reads: filed under its parsed mask, not hashed. */
+  private fileParsed(i: number): void {
+    const rule = this.rule(i);
+    const sig = '\u0002' + maskKey(rule.match.wc);
+    let shape = this.byShape.get(sig);
+    if (!shape) this.byShape.set(sig, (shape = this.newShape(i, [-1], [])));
+    this.addLine(shape, i, rule.priority, undefined, VALUE_MEMBERS.map((m) => Number(rule.match.flow[m])));
+  }
+
+  /** A shape, from its first line and the keys the lines give (the same on every line). */
+  private newShape(first: number, varying: number[], keys: readonly KeyInfo[]): Shape {
     const mask = this.rule(first).match.wc;
-    // The scanner still holds the first line's items.
-    const sc = this.scanner, text = this.lines.text;
-    const filingFields: Field[] = [];
-    const valueFields: (Field | undefined)[] = VALUE_MEMBERS.map(() => undefined);
-    for (let k = 0; k < sc.count; k++) {
-      const kind = sc.valueStart[k] >= 0 ? keyInfoAt(text, sc.keyStart[k], sc.keyEnd[k]).kind : undefined;
-      if (!kind?.maskFromText) continue;
-      if (kind.metadataStage) filingFields.push(kind.field);
-      if (kind.valueMember >= 0) valueFields[kind.valueMember] = kind.field;
-    }
+    const touched = keys.flatMap((k) => k.members);
     return {
-      lines: [], mask, maxPriority: -1, filingFields, byValues: new TokenTrie(),
-      valueFields, valueSpans: VALUE_MEMBERS.flatMap(() => [[], []]),
+      lines: [], mask, maxPriority: -1, varying, hashes: [],
+      hashed: varying.every((m) => m >= 0) && new Set(touched).size === touched.length,
+      values: VALUE_MEMBERS.map((m) => (mask[m] ? [] : undefined)),
     };
   }
 
-  /** The value text of member VALUE_MEMBERS[j] on the shape's n-th line, if the scan saw one. */
-  valueText(shape: Shape, j: number, n: number): string | undefined {
-    const start = shape.valueSpans[2 * j][n];
-    return start < 0 ? undefined : this.lines.text.slice(start, shape.valueSpans[2 * j + 1][n]);
-  }
-}
-
-/** A shape of an IndexedTable, for one classifier: which filings it has handed out. */
-class LazyGroup implements RuleGroup {
-  readonly mask: Flow;
-  readonly maxPriority: number;
-  private readonly stageMembers: number[];
-  private byKey: Map<string, number[]> | undefined;
-  private readonly taken = new Set<string>();
-  /** Lines not handed out yet: once none, take() has nothing to look up. */
-  private remaining: number;
-
-  constructor(private readonly table: IndexedTable, private readonly shape: Shape) {
-    this.mask = shape.mask;
-    this.maxPriority = shape.maxPriority;
-    this.stageMembers = metadataStageMembers(shape.mask);
-    this.remaining = shape.lines.length;
-  }
-
-  take(key: string): Rule[] {
-    if (this.remaining === 0 || this.taken.has(key)) return [];
-    this.taken.add(key);
-    this.byKey ??= this.keyIndex();
-    const lines = this.byKey.get(key);
-    if (!lines) return [];
-    this.remaining -= lines.length;
-    return lines.map((i) => this.table.rule(i));
-  }
-
-  /** Filings by the classifier's first-stage key: each filing's values parsed once, onto its first line's match. */
-  private keyIndex(): Map<string, number[]> {
-    const byKey = new Map<string, number[]>();
-    const first = this.table.rule(this.shape.lines[0]).match;
-    const scratch: Match = { flow: first.flow.slice(), wc: first.wc.slice() };
-    for (const [texts, lines] of this.shape.byValues.leaves()) {
-      const ok = this.shape.filingFields.every((field, j) => {
-        const fv = parseFieldValue(field, texts[j], this.table.ports);
-        if (typeof fv === 'string') return false;
-        setMatchField(scratch, field, fv);
-        return true;
-      });
-      // A bad value: parsing the line reports it where it is.
-      const key = ok ? maskedKey(scratch.flow, this.mask, this.stageMembers) : maskedKey(this.table.rule(lines[0]).match.flow, this.mask, this.stageMembers);
-      const list = byKey.get(key);
-      if (list) list.push(...lines);
-      else byKey.set(key, lines);
-    }
-    for (const list of byKey.values()) list.sort((a, b) => a - b);
-    return byKey;
-  }
-
-  values(member: number): number[] {
-    if (!this.mask[member]) return this.shape.lines.map(() => 0);
-    const j = VALUE_MEMBERS.indexOf(member);
-    if (j < 0) throw new Error(`values() of member ${member}, not one of VALUE_MEMBERS`);
-    const field = this.shape.valueFields[j];
-    const plain = field?.segments.length === 1 && field.segments[0].memberLsb === 0 && field.segments[0].fieldLsb === 0;
-    const scratch: Match = { flow: newFlow(), wc: newFlow() };
-    return this.shape.lines.map((i, n) => {
-      const text = this.table.valueText(this.shape, j, n);
-      if (text === undefined || !field) return Number(this.table.rule(i).match.flow[member]);
-      const fast = plain ? plainValue(field, text) : undefined;
-      if (fast !== undefined) return fast;
-      const fv = parseFieldValue(field, text, this.table.ports);
-      if (typeof fv === 'string') return Number(this.table.rule(i).match.flow[member]); // the parse reports it
-      scratch.flow[member] = 0n;
-      setMatchField(scratch, field, fv);
-      return Number(scratch.flow[member]);
-    });
+  private addLine(shape: Shape, i: number, priority: number, hashes: readonly number[] | undefined, values: number[]): void {
+    shape.lines.push(i);
+    for (let s = 0; s < N_STAGES; s++) shape.hashes.push(hashes ? hashes[s] : NaN);
+    if (priority > shape.maxPriority) shape.maxPriority = priority;
+    for (let j = 0; j < values.length; j++) shape.values[j]?.push(values[j]);
   }
 }
 
 /**
- * The common value texts of the tries' fields without bigints: a dotted quad
- * with an optional prefix length, or a decimal port. Anything else, undefined.
+ * A shape of an IndexedTable, for one classifier. A lookup is handed the
+ * lines it may need: every line whose values equal the packet's in all
+ * stages, and for each earlier stage one line that equals the packet up to
+ * that stage, if there is one (the classifier only asks whether one exists).
  */
-function plainValue(field: Field, text: string): number | undefined {
-  if (field.format === 'IPv4') {
-    const slash = text.indexOf('/');
-    const addr = parseIpv4(slash < 0 ? text : text.slice(0, slash));
-    if (addr === undefined) return undefined;
-    if (slash < 0) return Number(addr);
-    const len = /^\d{1,2}$/.test(text.slice(slash + 1)) ? Number(text.slice(slash + 1)) : -1;
-    if (len < 0 || len > 32) return undefined;
-    return len === 0 ? 0 : (Number(addr) & (~0 << (32 - len))) >>> 0;
+class LazyGroup implements RuleGroup {
+  readonly mask: Flow;
+  readonly maxPriority: number;
+  /** Per line of the shape: handed out yet? */
+  private readonly out: Uint8Array;
+  /** Lines not handed out yet: once none, take() has nothing to look up. */
+  private remaining: number;
+  private first = true;
+  /** The mask's members by stage... */
+  private readonly stageMembers: number[][];
+  /** ... the last stage that has some... */
+  private readonly lastStage: number;
+  /** ... and, by stage, those no varying item sets, which the shape's first line gives for every line. */
+  private readonly fixedMembers: number[][];
+  /** Per stage, lines by hash: built for the second lookup (the first only scans). */
+  private byHash: Map<number, number[]>[] | undefined;
+  private lookups = 0;
+
+  constructor(private readonly table: IndexedTable, private readonly shape: Shape) {
+    this.mask = shape.mask;
+    this.maxPriority = shape.maxPriority;
+    this.out = new Uint8Array(shape.lines.length);
+    this.remaining = shape.lines.length;
+    this.stageMembers = Array.from({ length: N_STAGES }, () => []);
+    this.fixedMembers = Array.from({ length: N_STAGES }, () => []);
+    for (let m = 0; m < shape.mask.length; m++) {
+      if (!shape.mask[m]) continue;
+      this.stageMembers[STAGE_OF[m]].push(m);
+      if (!shape.varying.includes(m)) this.fixedMembers[STAGE_OF[m]].push(m);
+    }
+    this.lastStage = Math.max(0, ...this.stageMembers.flatMap((ms, s) => (ms.length ? [s] : [])));
   }
-  if (field.format === 'decimal' && /^\d{1,5}$/.test(text)) {
-    const v = Number(text);
-    return v < 2 ** field.bits ? v : undefined;
+
+  take(flow: Flow): Rule[] {
+    if (this.remaining === 0) return [];
+    const got: Rule[] = [];
+    const { lines, hashes, hashed } = this.shape;
+    if (this.first) { // lines without hashes go with the first packet
+      this.first = false;
+      for (let n = 0; n < lines.length; n++) if (!hashed || Number.isNaN(hashes[n * N_STAGES])) this.handOut(n, got);
+      if (!hashed) return got;
+    }
+    const h = this.packetHashes(flow);
+    if (++this.lookups === 2) this.byHash = this.hashIndex();
+    const first = this.table.rule(lines[0]).match.flow;
+    let fixedOk = 0; // stages 0..fixedOk-1 agree with the packet on their fixed members
+    while (fixedOk <= this.lastStage && this.fixedMembers[fixedOk].every((m) => (flow[m] & this.mask[m]) === first[m])) fixedOk++;
+    // From the last stage back: stop at the first stage a line matches the packet up to.
+    for (let s = Math.min(this.lastStage, fixedOk - 1); s >= 0; s--) {
+      let matched = false;
+      for (const n of this.candidates(s, h[s])) {
+        const rule = this.handOut(n, got);
+        if (!matched && this.agrees(rule, flow, s)) {
+          matched = true;
+          if (s < this.lastStage) break; // one is enough before the last stage
+        }
+      }
+      if (matched) break;
+    }
+    return got;
   }
-  return undefined;
+
+  /** The packet's stage hashes, made as the lines' are. */
+  private packetHashes(flow: Flow): number[] {
+    const acc = new Array<number>(N_STAGES).fill(0);
+    for (const m of this.shape.varying) {
+      const v = flow[m] & this.mask[m];
+      acc[STAGE_OF[m]] = mix(acc[STAGE_OF[m]], v < MAX_EXACT ? Number(v) : -1);
+    }
+    for (let s = 1; s < N_STAGES; s++) acc[s] = mix(acc[s - 1], acc[s]);
+    return acc;
+  }
+
+  /** Lines whose stage-s hash is h. */
+  private candidates(s: number, h: number): readonly number[] {
+    if (this.byHash) return this.byHash[s].get(h) ?? [];
+    const { hashes } = this.shape;
+    const found: number[] = [];
+    for (let n = 0, k = s; k < hashes.length; n++, k += N_STAGES) if (hashes[k] === h) found.push(n);
+    return found;
+  }
+
+  private hashIndex(): Map<number, number[]>[] {
+    const { hashes, lines } = this.shape;
+    return Array.from({ length: N_STAGES }, (_, s) => {
+      const index = new Map<number, number[]>();
+      for (let n = 0; n < lines.length; n++) {
+        const h = hashes[n * N_STAGES + s];
+        if (Number.isNaN(h)) continue; // handed out with the first packet
+        const list = index.get(h);
+        if (list) list.push(n);
+        else index.set(h, [n]);
+      }
+      return index;
+    });
+  }
+
+  /** Line n's rule, added to `got` unless handed out before. */
+  private handOut(n: number, got: Rule[]): Rule {
+    const rule = this.table.rule(this.shape.lines[n]);
+    if (!this.out[n]) {
+      this.out[n] = 1;
+      this.remaining--;
+      got.push(rule);
+    }
+    return rule;
+  }
+
+  /** Whether the rule's values of stages 0..s are the packet's. */
+  private agrees(rule: Rule, flow: Flow, s: number): boolean {
+    for (let t = 0; t <= s; t++) {
+      for (const m of this.stageMembers[t]) if ((flow[m] & this.mask[m]) !== (rule.match.flow[m] & this.mask[m])) return false;
+    }
+    return true;
+  }
+
+  values(member: number): number[] {
+    const j = VALUE_MEMBERS.indexOf(member);
+    if (j < 0) throw new Error(`values() of member ${member}, not one of VALUE_MEMBERS`);
+    const values = this.shape.values[j];
+    if (!values) return this.shape.lines.map(() => 0);
+    return values.map((v, n) => (Number.isNaN(v) ? Number(this.table.rule(this.shape.lines[n]).match.flow[member]) : v));
+  }
+}
+
+/**
+ * A dump's tables, their lines filed in file order: lines of one table lie
+ * scattered through a dump, and reading the text front to back is what
+ * keeps a million-line dump in the memory caches.
+ */
+export function indexedTables(index: FlowsIndex, ctx: FlowsContext): Map<number, IndexedTable> {
+  const tables = new Map<number, IndexedTable>();
+  for (const [id, lines] of index.byTable) tables.set(id, new IndexedTable(lines, ctx));
+  const { lineTables } = index;
+  let current = -1, table: IndexedTable | undefined;
+  for (let k = 0; k < lineTables.length; k++) {
+    if (k % PROGRESS_EVERY === 0 && k) ctx.progress?.(`indexing ${ctx.file}`, k, lineTables.length);
+    if (lineTables[k] !== current) table = tables.get((current = lineTables[k]));
+    table!.fileNext();
+  }
+  ctx.progress?.(`indexing ${ctx.file}`, lineTables.length, lineTables.length);
+  return tables;
 }

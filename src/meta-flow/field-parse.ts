@@ -119,11 +119,18 @@ export function parseFieldValue(f: Field, s: string, ports?: PortNames): FieldVa
   return { value: value & mask, mask };
 }
 
+/** Fields whose match also sets the CFI bit: matching on a VLAN VID or PCP implies "a VLAN header is present". */
+const IMPLY_VLAN = new Set(['MFF_DL_VLAN', 'MFF_DL_VLAN_PCP', 'MFF_VLAN_PCP']);
+
+/** Whether setMatchField stores `f`'s value & mask as they are (into the field's bits). */
+export function setsValueAsIs(f: Field): boolean {
+  return !IMPLY_VLAN.has(f.id);
+}
+
 /** mf_set / match_set_*: put a parsed value into a match. */
 export function setMatchField(match: Match, f: Field, fv: FieldValue): void {
   let { value, mask } = fv;
-  // Matching on a VLAN VID or PCP implies "a VLAN header is present" (CFI).
-  if (f.id === 'MFF_DL_VLAN' || f.id === 'MFF_DL_VLAN_PCP' || f.id === 'MFF_VLAN_PCP') {
+  if (IMPLY_VLAN.has(f.id)) {
     const tci = fieldByName('vlan_tci')!;
     const shift = f.id === 'MFF_DL_VLAN' ? 0n : 13n;
     const bits = f.id === 'MFF_DL_VLAN' ? 0xfffn : 0x7n;

@@ -105,3 +105,14 @@ export function maskedKey(flow: Flow, mask: Flow, members: readonly number[]): s
 
 /** First member of struct flow's L2 part: the members before it make the classifier's metadata stage. */
 export const FIRST_L2_MEMBER = M.dl_dst;
+
+/** The classifier's lookup stages (metadata, L2, L3, L4) end before struct flow's dl_dst, nw_src, nd_target. */
+const STAGE_ENDS = [FIRST_L2_MEMBER, M.nw_src, M.nd_target];
+export const N_STAGES = STAGE_ENDS.length + 1;
+
+/** The lookup stage a member belongs to, 0..N_STAGES-1. */
+export const STAGE_OF: readonly number[] = MEMBER_LIST.map((_, m) => {
+  let s = 0;
+  while (s < STAGE_ENDS.length && m >= STAGE_ENDS[s]) s++;
+  return s;
+});

@@ -12,12 +12,12 @@ export interface RuleGroup {
   readonly mask: Flow;
   readonly maxPriority: number;
   /**
-   * Rules not handed out yet that may match a flow whose metadata-stage key
-   * is `key` (maskedKey over metadataStageMembers(mask)): all of them when
-   * the mask has no metadata-stage field, else those with that key (no other
-   * rule can pass the classifier's first stage).
+   * Rules not handed out yet that may match `flow`: at least those whose
+   * metadata-stage fields (in_port, metadata, registers, ...) equal the
+   * flow's under the mask, since no other rule can pass the classifier's
+   * first stage.
    */
-  take(key: string): Rule[];
+  take(flow: Flow): Rule[];
   /** Every rule's value of `member`, one of VALUE_MEMBERS (all 32 bits or less), in the group's rule order. */
   values(member: number): number[];
 }

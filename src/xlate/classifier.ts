@@ -7,22 +7,13 @@
 // a lookup's metadata-stage key first asks for them; the tries, which OVS
 // builds from every rule, take only the groups' values and are built when a
 // lookup first consults them.
-import { M, N_MEMBERS, allOnes, maskedKey as keyOf, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+import { M, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, maskedKey as keyOf, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import { maskKey, metadataStageMembers, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 
-/** Stage boundaries (first member of the next stage): struct flow's dl_dst, nw_src, nd_target. */
-const STAGE_ENDS = [M.dl_dst, M.nw_src, M.nd_target];
-
 /** Default prefix-tree fields of an OVS bridge (ofproto.c default_prefix_fields). */
 const TRIE_MEMBERS = [M.nw_dst, M.nw_src];
-
-function stageOf(member: number): number {
-  let s = 0;
-  while (s < STAGE_ENDS.length && member >= STAGE_ENDS[s]) s++;
-  return s;
-}
 
 /** Prefix length of a CIDR-style mask on a 32-bit member, 0 when not a prefix. */
 function prefixLen(mask: bigint, bits: number): number {
@@ -102,11 +93,11 @@ class Subtable {
   constructor(readonly mask: Flow) {
     this.members = [];
     for (let m = 0; m < N_MEMBERS; m++) if (mask[m]) this.members.push(m);
-    const byStage: number[][] = [[], [], [], []];
-    for (const m of this.members) byStage[stageOf(m)].push(m);
+    const byStage: number[][] = Array.from({ length: N_STAGES }, () => []);
+    for (const m of this.members) byStage[STAGE_OF[m]].push(m);
     // Index stages only where they add mask bits; the rest is the final stage.
-    for (let s = 0; s < 3; s++) if (byStage[s].length) this.stages.push(byStage[s]);
-    this.stages.push(byStage[3]);
+    for (let s = 0; s < N_STAGES - 1; s++) if (byStage[s].length) this.stages.push(byStage[s]);
+    this.stages.push(byStage[N_STAGES - 1]);
     if (this.stages.length > 1 && this.stages[this.stages.length - 1].length === 0) this.stages.pop();
     for (let i = 0; i < this.stages.length - 1; i++) this.stageKeys.push(new Set());
     for (const [i, stage] of this.stages.entries()) {
@@ -131,9 +122,8 @@ class Subtable {
    * first stage's (or, when it is the only stage, the final one's).
    */
   prepare(flow: Flow): string {
-    const key = keyOf(flow, this.mask, this.metadataMembers);
-    for (const g of this.groups) for (const rule of g.take(key)) this.add(rule);
-    return key;
+    for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
+    return keyOf(flow, this.mask, this.metadataMembers);
   }
 
   /** The key of stage i (cumulative) for `flow`, reusing the metadata-stage key where it is the same. */
