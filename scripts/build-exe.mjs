@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'postject';
-import { BUNDLE, bundleCli, root } from './bundle.mjs';
+import { BUNDLE, bundleCli, root, writeCodeCache } from './bundle.mjs';
 
 const work = join(root, 'dist', 'sea');
 const blob = join(work, 'sea-prep.blob');
@@ -19,6 +19,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
 await bundleCli();
+writeCodeCache();
 
 const config = join(work, 'sea-config.json');
 writeFileSync(config, JSON.stringify({
@@ -26,6 +27,8 @@ writeFileSync(config, JSON.stringify({
   output: blob,
   // Without this every run prints an ExperimentalWarning on stderr.
   disableExperimentalSEAWarning: true,
+  // V8's code cache of the script, made at build time: start-up skips compiling it.
+  useCodeCache: true,
 }, null, 2));
 execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
 
