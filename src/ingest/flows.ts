@@ -168,6 +168,11 @@ export class NextOccurrence {
   }
 }
 
+/** Space, tab, or another character `\s` matches in a line. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || c === 0x0d || c === 0xa0;
+}
+
 /** A decimal `table=` value at p ended by a separator, read in place (a line each in a million-line dump). */
 function tableNumberAt(text: string, p: number, end: number): number | undefined {
   let id = 0, q = p;
@@ -196,7 +201,7 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
     if (++lineNo % PROGRESS_EVERY === 0) ctx.progress?.(`reading ${ctx.file}`, pos, text.length);
     if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
     let first = start;
-    while (first < end && /\s/.test(text[first])) first++;
+    while (first < end && isBlank(text.charCodeAt(first))) first++;
     if (first === end) continue;
     const c = text.charCodeAt(first);
     if ((c === 0x4e || c === 0x4f) && isFlowsHeader(text.slice(start, end))) { // N(XST), O(FPST)
@@ -208,7 +213,7 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
     // `table=` as a key: at the start of the line or after a separator.
     for (let at = tableKey.from(start); at < headEnd; at = text.indexOf('table=', at + 1)) {
       if (at < 0) break;
-      if (at > start && !/[\s,]/.test(text[at - 1])) continue;
+      if (at > start && !isBlank(text.charCodeAt(at - 1)) && text.charCodeAt(at - 1) !== 0x2c) continue;
       const valueAt = at + 'table='.length;
       let id = tableNumberAt(text, valueAt, headEnd);
       if (id === undefined) {

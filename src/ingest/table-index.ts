@@ -37,8 +37,8 @@ interface ItemKind {
 /** What a key of a flow line is: a stat (priority among them), a match field, a keyword, or neither. */
 interface KeyInfo {
   key: string;
-  /** The key in a shape signature: one character. */
-  token: string;
+  /** A small number naming the key in shape tokens. */
+  id: number;
   stat: boolean;
   priority: boolean;
   kind?: ItemKind;
@@ -61,7 +61,7 @@ function keyInfoAt(text: string, start: number, end: number): KeyInfo {
     const kind = itemKind(key);
     const proto = protocolShorthand(key);
     info = {
-      key, token: String.fromCharCode(0x100 + keyInfos.size), stat: isStatKey(key), priority: key === 'priority', kind,
+      key, id: keyInfos.size, stat: isStatKey(key), priority: key === 'priority', kind,
       members: kind ? kind.field.segments.map((s) => s.member) : proto ? [M.dl_type, ...(proto[1] === undefined ? [] : [M.nw_proto])] : [],
     };
     keyInfos.set(key, info);
@@ -182,6 +182,8 @@ interface Shape {
   lines: number[];
   mask: Flow;
   maxPriority: number;
+  /** The line's items as numbers: each key, with the `/mask` or value text the shape keeps. */
+  tokens: number[];
   /** The member each value-carrying item of the lines sets, in line order (-1: one the hashes cannot stand for). */
   varying: number[];
   /** Whether lookups may go by the hashes: every varying item is a whole member that no other item sets. */
@@ -197,10 +199,24 @@ const lineValues = new Array<number>(VALUE_MEMBERS.length);
 const lineHashes = new Array<number>(N_STAGES);
 const lineVarying: number[] = [];
 const lineKeys: KeyInfo[] = [];
+const lineTokens: number[] = [];
+
+/** Texts a shape keeps (`/24`, `+est+trk`) as small numbers, for shape tokens. */
+const keptTexts = new Map<string, number>();
+function keptText(text: string): number {
+  let id = keptTexts.get(text);
+  if (id === undefined) keptTexts.set(text, (id = keptTexts.size + 1));
+  return id;
+}
 
 export class IndexedTable implements TableSource {
   private readonly built: (Rule | undefined)[];
-  private readonly byShape = new Map<string, Shape>();
+  /** Shapes in the order their first lines come... */
+  private readonly shapes: Shape[] = [];
+  /** ... by the hash of their tokens... */
+  private readonly byTokens = new Map<number, Shape[]>();
+  /** ... and, for lines only the full parse reads, by mask. */
+  private readonly byMask = new Map<string, Shape>();
   /** Lines filed so far: indexFlowShapes files a dump's lines in file order, table by table as they come. */
   private filed = 0;
   private readonly priorityAt: NextOccurrence;
@@ -227,28 +243,35 @@ export class IndexedTable implements TableSource {
 
   groups(): RuleGroup[] {
     while (this.filed < this.count) this.fileNext();
-    return [...this.byShape.values()].map((s) => new LazyGroup(this, s));
+    return this.shapes.map((s) => new LazyGroup(this, s));
   }
 
   /** File the next line under its shape, with its hashes and values. */
   fileNext(): void {
     const i = this.filed++;
     const { text, starts, heads } = this.lines;
-    // The match: after the last `, ` (the stats end there), up to the blanks before `actions=`.
+    // The match: up to the blanks before `actions=`, from `priority=` where
+    // ovs-ofctl starts it (after the stats), else after the last `, `.
     const start = starts[i];
     let end = heads[i];
     while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
-    let p = end;
-    while (p > start && !(text.charCodeAt(p - 1) === 0x20 && text.charCodeAt(p - 2) === 0x2c)) p--;
-    while (p < end && text.charCodeAt(p) === 0x20) p++;
-    // A priority among the skipped stats would be lost: let the parse read that line.
-    if (end === heads[i] || this.priorityAt.from(start) < p) return this.fileParsed(i);
-    const values = lineValues, acc = lineHashes, varying = lineVarying, keys = lineKeys;
-    let sig = '', priority = OFP_DEFAULT_PRIORITY, hashed = true;
+    if (end === heads[i]) return this.fileParsed(i);
+    const priority = this.priorityAt.from(start);
+    let p = priority;
+    if (p >= end || (p > start && text.charCodeAt(p - 1) !== 0x20)) {
+      p = end;
+      while (p > start && !(text.charCodeAt(p - 1) === 0x20 && text.charCodeAt(p - 2) === 0x2c)) p--;
+      while (p < end && text.charCodeAt(p) === 0x20) p++;
+      // A priority among the skipped stats would be lost: let the parse read that line.
+      if (priority < p) return this.fileParsed(i);
+    }
+    const values = lineValues, acc = lineHashes, varying = lineVarying, keys = lineKeys, tokens = lineTokens;
+    let prio = OFP_DEFAULT_PRIORITY, hashed = true;
     values.fill(NaN);
     acc.fill(0);
     varying.length = 0;
     keys.length = 0;
+    tokens.length = 0;
     while (p < end) {
       const ks = p;
       let c = 0;
@@ -261,7 +284,7 @@ export class IndexedTable implements TableSource {
       const info = keyInfoAt(text, ks, p);
       if (p === end || c === 0x2c) { // a keyword: `ip`, `tcp`, ...
         if (info.kind || info.stat) return this.fileParsed(i);
-        sig += info.token + '\u0001';
+        tokens.push(info.id * 4 + 1);
         keys.push(info);
         p++;
         continue;
@@ -277,17 +300,17 @@ export class IndexedTable implements TableSource {
       const ve = p++;
       const kind = info.kind;
       if (info.stat) {
-        if (info.priority) priority = integerAt(text, vs, ve);
-        if (priority > 0xffff || Number.isNaN(priority)) return this.fileParsed(i);
+        if (info.priority) prio = integerAt(text, vs, ve);
+        if (prio > 0xffff || Number.isNaN(prio)) return this.fileParsed(i);
         continue;
       }
       if (!kind) return this.fileParsed(i); // unknown: the parse reports it
       keys.push(info);
       if (!kind.maskFromText) {
-        sig += info.token + text.slice(vs, ve) + '\u0000';
+        tokens.push(info.id * 4 + 2, keptText(text.slice(vs, ve)));
         continue;
       }
-      sig += slash < 0 ? info.token + '\u0000' : info.token + text.slice(slash, ve) + '\u0000';
+      tokens.push(info.id * 4 + 3, slash < 0 ? 0 : keptText(text.slice(slash, ve)));
       varying.push(kind.member);
       if (kind.member < 0 || !hashed) continue;
       let v = maskedNumberAt(kind.field, text, vs, ve, slash);
@@ -296,11 +319,10 @@ export class IndexedTable implements TableSource {
       else acc[STAGE_OF[kind.member]] = mix(acc[STAGE_OF[kind.member]], v);
       if (kind.valueMember >= 0) values[kind.valueMember] = v;
     }
-    let shape = this.byShape.get(sig);
-    if (!shape) this.byShape.set(sig, (shape = this.newShape(i, [...varying], keys)));
+    const shape = this.shapeFor(i, tokens, varying, keys);
     // Each stage's hash covers the stages before it.
     for (let s = 1; s < N_STAGES; s++) acc[s] = mix(acc[s - 1], acc[s]);
-    this.addLine(shape, i, priority, hashed ? acc : undefined, values);
+    this.addLine(shape, i, prio, hashed ? acc : undefined, values);
   }
 
   /** A value the fast read could not take as a number (a port name, ...), through the field's own parser. */
@@ -312,18 +334,34 @@ export class IndexedTable implements TableSource {
   /** A line only the full parse reads: filed under its parsed mask, not hashed. */
   private fileParsed(i: number): void {
     const rule = this.rule(i);
-    const sig = '\u0002' + maskKey(rule.match.wc);
-    let shape = this.byShape.get(sig);
-    if (!shape) this.byShape.set(sig, (shape = this.newShape(i, [-1], [])));
+    const mask = maskKey(rule.match.wc);
+    let shape = this.byMask.get(mask);
+    if (!shape) {
+      this.byMask.set(mask, (shape = this.newShape(i, [], [-1], [])));
+      this.shapes.push(shape);
+    }
     this.addLine(shape, i, rule.priority, undefined, VALUE_MEMBERS.map((m) => Number(rule.match.flow[m])));
   }
 
+  /** The shape of lines with these tokens; line i starts it if there is none. */
+  private shapeFor(i: number, tokens: readonly number[], varying: readonly number[], keys: readonly KeyInfo[]): Shape {
+    let h = 0;
+    for (const t of tokens) h = mix(h, t);
+    let same = this.byTokens.get(h);
+    if (!same) this.byTokens.set(h, (same = []));
+    for (const shape of same) if (shape.tokens.length === tokens.length && shape.tokens.every((t, k) => t === tokens[k])) return shape;
+    const shape = this.newShape(i, [...tokens], [...varying], keys);
+    same.push(shape);
+    this.shapes.push(shape);
+    return shape;
+  }
+
   /** A shape, from its first line and the keys the lines give (the same on every line). */
-  private newShape(first: number, varying: number[], keys: readonly KeyInfo[]): Shape {
+  private newShape(first: number, tokens: number[], varying: number[], keys: readonly KeyInfo[]): Shape {
     const mask = this.rule(first).match.wc;
     const touched = keys.flatMap((k) => k.members);
     return {
-      lines: [], mask, maxPriority: -1, varying, hashes: [],
+      lines: [], mask, maxPriority: -1, tokens, varying, hashes: [],
       hashed: varying.every((m) => m >= 0) && new Set(touched).size === touched.length,
       values: VALUE_MEMBERS.map((m) => (mask[m] ? [] : undefined)),
     };
