@@ -47,14 +47,24 @@ interface KeyInfo {
 }
 
 const keyInfos = new Map<string, KeyInfo>();
-/** The same, by first character and length, to find a key in the text without cutting it out. */
+/** The same, by keyHash and length, to find a key in the text without cutting it out. */
 const keyInfosAt = new Map<number, KeyInfo[]>();
 
-/** The KeyInfo of the key at text[start, end): the scan's hot path, so no string is made for a known key. */
-function keyInfoAt(text: string, start: number, end: number): KeyInfo {
-  const hash = text.charCodeAt(start) * 4096 + (end - start);
-  const known = keyInfosAt.get(hash);
-  if (known) for (const info of known) if (info.key.length === end - start && text.startsWith(info.key, start)) return info;
+/** The hash fileNext computes of a key's characters as it reads them. */
+const keyHash = (h: number, c: number) => (Math.imul(h, 31) + c) | 0;
+
+/** The KeyInfo of the key at text[start, end), whose keyHash is h: the read's hot path, so no string is made for a known key. */
+function keyInfoAt(text: string, start: number, end: number, h: number): KeyInfo {
+  const known = keyInfosAt.get(h);
+  if (known) {
+    for (const info of known) {
+      const key = info.key;
+      if (key.length !== end - start) continue;
+      let k = 0;
+      while (k < key.length && key.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === key.length) return info;
+    }
+  }
   const key = text.slice(start, end);
   let info = keyInfos.get(key);
   if (!info) {
@@ -67,7 +77,7 @@ function keyInfoAt(text: string, start: number, end: number): KeyInfo {
     keyInfos.set(key, info);
   }
   if (known) known.push(info);
-  else keyInfosAt.set(hash, [info]);
+  else keyInfosAt.set(h, [info]);
   return info;
 }
 
@@ -182,24 +192,39 @@ interface Shape {
   lines: number[];
   mask: Flow;
   maxPriority: number;
-  /** The line's items as numbers: each key, with the `/mask` or value text the shape keeps. */
-  tokens: number[];
+  /** The lines' items as numbers: each key, with the `/mask` or value text the shape keeps. */
+  tokens: Int32Array;
   /** The member each value-carrying item of the lines sets, in line order (-1: one the hashes cannot stand for). */
   varying: number[];
   /** Whether lookups may go by the hashes: every varying item is a whole member that no other item sets. */
   hashed: boolean;
   /** N_STAGES numbers per line: its values of stages 0..s hashed, for each s; NaN for a line the read could not hash. */
   hashes: number[];
-  /** Per VALUE_MEMBERS entry the shape matches: each line's value (NaN: parse the line). */
+  /** Per VALUE_MEMBERS entry the shape matches: each line's value (NaN: parse the line)... */
   values: (number[] | undefined)[];
+  /** ... and which entries those are. */
+  valueIndexes: number[];
 }
 
-/** Scratch of the line being read (reading is not reentrant: a parse never reads a line). */
-const lineValues = new Array<number>(VALUE_MEMBERS.length);
-const lineHashes = new Array<number>(N_STAGES);
-const lineVarying: number[] = [];
-const lineKeys: KeyInfo[] = [];
-const lineTokens: number[] = [];
+/** Most items a line may have for fileNext; a longer line goes to the full parse. */
+const MAX_ITEMS = 64;
+
+/** What fileNext gathers of the line it reads (one at a time: a parse never reads a line). */
+const line = {
+  /** The items as numbers: each key, with the `/mask` or value text the shape keeps. */
+  tokens: new Int32Array(2 * MAX_ITEMS),
+  nTokens: 0,
+  /** The member each value-carrying item sets (-1: none the hashes can stand for). */
+  varying: new Int32Array(MAX_ITEMS),
+  nVarying: 0,
+  keys: new Array<KeyInfo>(MAX_ITEMS),
+  nKeys: 0,
+  /** Per stage, the hash of the values read so far. */
+  hashes: new Int32Array(N_STAGES),
+  /** VALUE_MEMBERS values read, and which (bit j for values[j]). */
+  values: new Float64Array(VALUE_MEMBERS.length),
+  valuesRead: 0,
+};
 
 /** Texts a shape keeps (`/24`, `+est+trk`) as small numbers, for shape tokens. */
 const keptTexts = new Map<string, number>();
@@ -265,27 +290,26 @@ export class IndexedTable implements TableSource {
       // A priority among the skipped stats would be lost: let the parse read that line.
       if (priority < p) return this.fileParsed(i);
     }
-    const values = lineValues, acc = lineHashes, varying = lineVarying, keys = lineKeys, tokens = lineTokens;
+    const ln = line;
     let prio = OFP_DEFAULT_PRIORITY, hashed = true;
-    values.fill(NaN);
-    acc.fill(0);
-    varying.length = 0;
-    keys.length = 0;
-    tokens.length = 0;
+    ln.nTokens = ln.nVarying = ln.nKeys = ln.valuesRead = 0;
+    ln.hashes.fill(0);
     while (p < end) {
+      if (ln.nKeys === MAX_ITEMS) return this.fileParsed(i);
       const ks = p;
-      let c = 0;
+      let c = 0, h = 0;
       for (; p < end; p++) {
         c = text.charCodeAt(p);
         if (c === 0x2c || c === 0x3d) break;
         if (c < 128 && STOP[c]) return this.fileParsed(i);
+        h = keyHash(h, c);
       }
       if (p === ks) return this.fileParsed(i); // an empty key
-      const info = keyInfoAt(text, ks, p);
+      const info = keyInfoAt(text, ks, p, h);
       if (p === end || c === 0x2c) { // a keyword: `ip`, `tcp`, ...
         if (info.kind || info.stat) return this.fileParsed(i);
-        tokens.push(info.id * 4 + 1);
-        keys.push(info);
+        ln.tokens[ln.nTokens++] = info.id * 4 + 1;
+        ln.keys[ln.nKeys++] = info;
         p++;
         continue;
       }
@@ -305,24 +329,31 @@ export class IndexedTable implements TableSource {
         continue;
       }
       if (!kind) return this.fileParsed(i); // unknown: the parse reports it
-      keys.push(info);
+      ln.keys[ln.nKeys++] = info;
+      ln.tokens[ln.nTokens++] = info.id * 4 + (kind.maskFromText ? 3 : 2);
       if (!kind.maskFromText) {
-        tokens.push(info.id * 4 + 2, keptText(text.slice(vs, ve)));
+        ln.tokens[ln.nTokens++] = keptText(text.slice(vs, ve));
         continue;
       }
-      tokens.push(info.id * 4 + 3, slash < 0 ? 0 : keptText(text.slice(slash, ve)));
-      varying.push(kind.member);
+      ln.tokens[ln.nTokens++] = slash < 0 ? 0 : keptText(text.slice(slash, ve));
+      ln.varying[ln.nVarying++] = kind.member;
       if (kind.member < 0 || !hashed) continue;
       let v = maskedNumberAt(kind.field, text, vs, ve, slash);
       if (Number.isNaN(v) && kind.field.bits < 52) v = this.namedValue(kind.field, text.slice(vs, ve));
       if (Number.isNaN(v)) hashed = false;
-      else acc[STAGE_OF[kind.member]] = mix(acc[STAGE_OF[kind.member]], v);
-      if (kind.valueMember >= 0) values[kind.valueMember] = v;
+      else ln.hashes[STAGE_OF[kind.member]] = mix(ln.hashes[STAGE_OF[kind.member]], v);
+      if (kind.valueMember >= 0) {
+        ln.values[kind.valueMember] = v;
+        ln.valuesRead |= 1 << kind.valueMember;
+      }
     }
-    const shape = this.shapeFor(i, tokens, varying, keys);
+    const shape = this.shapeFor(i);
     // Each stage's hash covers the stages before it.
-    for (let s = 1; s < N_STAGES; s++) acc[s] = mix(acc[s - 1], acc[s]);
-    this.addLine(shape, i, prio, hashed ? acc : undefined, values);
+    for (let s = 1; s < N_STAGES; s++) ln.hashes[s] = mix(ln.hashes[s - 1], ln.hashes[s]);
+    shape.lines.push(i);
+    if (prio > shape.maxPriority) shape.maxPriority = prio;
+    for (let s = 0; s < N_STAGES; s++) shape.hashes.push(hashed ? ln.hashes[s] : NaN);
+    for (const j of shape.valueIndexes) shape.values[j]!.push(ln.valuesRead & (1 << j) ? ln.values[j] : NaN);
   }
 
   /** A value the fast read could not take as a number (a port name, ...), through the field's own parser. */
@@ -337,41 +368,44 @@ export class IndexedTable implements TableSource {
     const mask = maskKey(rule.match.wc);
     let shape = this.byMask.get(mask);
     if (!shape) {
-      this.byMask.set(mask, (shape = this.newShape(i, [], [-1], [])));
+      this.byMask.set(mask, (shape = this.newShape(i, new Int32Array(0), [-1], [])));
       this.shapes.push(shape);
     }
-    this.addLine(shape, i, rule.priority, undefined, VALUE_MEMBERS.map((m) => Number(rule.match.flow[m])));
+    shape.lines.push(i);
+    if (rule.priority > shape.maxPriority) shape.maxPriority = rule.priority;
+    for (let s = 0; s < N_STAGES; s++) shape.hashes.push(NaN);
+    for (const j of shape.valueIndexes) shape.values[j]!.push(Number(rule.match.flow[VALUE_MEMBERS[j]]));
   }
 
-  /** The shape of lines with these tokens; line i starts it if there is none. */
-  private shapeFor(i: number, tokens: readonly number[], varying: readonly number[], keys: readonly KeyInfo[]): Shape {
+  /** The shape of the line fileNext read (line i), which starts it if there is none. */
+  private shapeFor(i: number): Shape {
+    const { tokens, nTokens } = line;
     let h = 0;
-    for (const t of tokens) h = mix(h, t);
+    for (let k = 0; k < nTokens; k++) h = mix(h, tokens[k]);
     let same = this.byTokens.get(h);
     if (!same) this.byTokens.set(h, (same = []));
-    for (const shape of same) if (shape.tokens.length === tokens.length && shape.tokens.every((t, k) => t === tokens[k])) return shape;
-    const shape = this.newShape(i, [...tokens], [...varying], keys);
+    for (const shape of same) {
+      if (shape.tokens.length !== nTokens) continue;
+      let k = 0;
+      while (k < nTokens && shape.tokens[k] === tokens[k]) k++;
+      if (k === nTokens) return shape;
+    }
+    const shape = this.newShape(i, tokens.slice(0, nTokens), Array.from(line.varying.subarray(0, line.nVarying)), line.keys.slice(0, line.nKeys));
     same.push(shape);
     this.shapes.push(shape);
     return shape;
   }
 
   /** A shape, from its first line and the keys the lines give (the same on every line). */
-  private newShape(first: number, tokens: number[], varying: number[], keys: readonly KeyInfo[]): Shape {
+  private newShape(first: number, tokens: Int32Array, varying: number[], keys: readonly KeyInfo[]): Shape {
     const mask = this.rule(first).match.wc;
     const touched = keys.flatMap((k) => k.members);
+    const values = VALUE_MEMBERS.map((m) => (mask[m] ? [] : undefined));
     return {
       lines: [], mask, maxPriority: -1, tokens, varying, hashes: [],
       hashed: varying.every((m) => m >= 0) && new Set(touched).size === touched.length,
-      values: VALUE_MEMBERS.map((m) => (mask[m] ? [] : undefined)),
+      values, valueIndexes: values.flatMap((v, j) => (v ? [j] : [])),
     };
-  }
-
-  private addLine(shape: Shape, i: number, priority: number, hashes: readonly number[] | undefined, values: number[]): void {
-    shape.lines.push(i);
-    for (let s = 0; s < N_STAGES; s++) shape.hashes.push(hashes ? hashes[s] : NaN);
-    if (priority > shape.maxPriority) shape.maxPriority = priority;
-    for (let j = 0; j < values.length; j++) shape.values[j]?.push(values[j]);
   }
 }
 
