@@ -15,7 +15,7 @@
 // IPv6 address, a field that is part of a member, ...) go to any lookup.
 import { type Field } from '../meta-flow/field.js';
 import { maskFromMaskText, parseFieldValue, setsValueAsIs } from '../meta-flow/field-parse.js';
-import { N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
+import { maskedValue, N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
 import { OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
 import { maskKey, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
 import type { TableSource } from '../model/rule-tables.js';
@@ -409,6 +409,17 @@ export class IndexedTable implements TableSource {
   }
 }
 
+/** A packet's stage hashes from its masked values of the varying members, made as the lines' are. */
+function stageHashes(varying: readonly number[], values: readonly bigint[]): number[] {
+  const acc = new Array<number>(N_STAGES).fill(0);
+  for (let k = 0; k < varying.length; k++) {
+    const s = STAGE_OF[varying[k]];
+    acc[s] = mix(acc[s], values[k] < MAX_EXACT ? Number(values[k]) : -1);
+  }
+  for (let s = 1; s < N_STAGES; s++) acc[s] = mix(acc[s - 1], acc[s]);
+  return acc;
+}
+
 /**
  * A shape of an IndexedTable, for one classifier. A lookup is handed the
  * lines it may need: every line whose values equal the packet's in all
@@ -432,6 +443,8 @@ class LazyGroup implements RuleGroup {
   /** Per stage, lines by hash: built for the second lookup (the first only scans). */
   private byHash: Map<number, number[]>[] | undefined;
   private lookups = 0;
+  /** Packets served, by (30 bits of) their last stage hash: their varying values (masked) and how many stages' fixed members they agree with. */
+  private readonly served = new Map<number, { fixedOk: number; values: bigint[] }[]>();
 
   constructor(private readonly table: IndexedTable, private readonly shape: Shape) {
     this.mask = shape.mask;
@@ -457,11 +470,18 @@ class LazyGroup implements RuleGroup {
       for (let n = 0; n < lines.length; n++) if (!hashed || Number.isNaN(hashes[n * N_STAGES])) this.handOut(n, got);
       if (!hashed) return got;
     }
-    const h = this.packetHashes(flow);
-    if (++this.lookups === 2) this.byHash = this.hashIndex();
+    const values = this.shape.varying.map((m) => maskedValue(flow, this.mask, m));
+    const h = stageHashes(this.shape.varying, values);
     const first = this.table.rule(lines[0]).match.flow;
     let fixedOk = 0; // stages 0..fixedOk-1 agree with the packet on their fixed members
-    while (fixedOk <= this.lastStage && this.fixedMembers[fixedOk].every((m) => (flow[m] & this.mask[m]) === first[m])) fixedOk++;
+    while (fixedOk <= this.lastStage && this.fixedMembers[fixedOk].every((m) => maskedValue(flow, this.mask, m) === first[m])) fixedOk++;
+    // What is handed out depends on these only: a packet like one served before needs nothing new.
+    const key = h[N_STAGES - 1] & 0x3fffffff; // a small integer: V8's fastest Map key
+    const served = this.served.get(key);
+    if (served?.some((p) => p.fixedOk === fixedOk && p.values.every((v, k) => v === values[k]))) return got;
+    if (served) served.push({ fixedOk, values });
+    else this.served.set(key, [{ fixedOk, values }]);
+    if (++this.lookups === 2) this.byHash = this.hashIndex();
     // From the last stage back: stop at the first stage a line matches the packet up to.
     for (let s = Math.min(this.lastStage, fixedOk - 1); s >= 0; s--) {
       let matched = false;
@@ -475,17 +495,6 @@ class LazyGroup implements RuleGroup {
       if (matched) break;
     }
     return got;
-  }
-
-  /** The packet's stage hashes, made as the lines' are. */
-  private packetHashes(flow: Flow): number[] {
-    const acc = new Array<number>(N_STAGES).fill(0);
-    for (const m of this.shape.varying) {
-      const v = flow[m] & this.mask[m];
-      acc[STAGE_OF[m]] = mix(acc[STAGE_OF[m]], v < MAX_EXACT ? Number(v) : -1);
-    }
-    for (let s = 1; s < N_STAGES; s++) acc[s] = mix(acc[s - 1], acc[s]);
-    return acc;
   }
 
   /** Lines whose stage-s hash is h. */
@@ -526,7 +535,7 @@ class LazyGroup implements RuleGroup {
   /** Whether the rule's values of stages 0..s are the packet's. */
   private agrees(rule: Rule, flow: Flow, s: number): boolean {
     for (let t = 0; t <= s; t++) {
-      for (const m of this.stageMembers[t]) if ((flow[m] & this.mask[m]) !== (rule.match.flow[m] & this.mask[m])) return false;
+      for (const m of this.stageMembers[t]) if (maskedValue(flow, this.mask, m) !== maskedValue(rule.match.flow, this.mask, m)) return false;
     }
     return true;
   }

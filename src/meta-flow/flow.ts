@@ -97,10 +97,15 @@ const FITS_NUMBER = MEMBER_LIST.map((m) => m.bits <= 53);
 export function maskedKey(flow: Flow, mask: Flow, members: readonly number[]): string {
   let k = '';
   for (const m of members) {
-    const v = mask[m] === FULL_MASK[m] ? flow[m] : flow[m] & mask[m];
+    const v = maskedValue(flow, mask, m);
     k += (FITS_NUMBER[m] ? String(Number(v)) : v.toString(36)) + ',';
   }
   return k;
+}
+
+/** flow[m] & mask[m], without the bigint `&` (an allocation) where the mask is the whole member. */
+export function maskedValue(flow: Flow, mask: Flow, m: number): bigint {
+  return mask[m] === FULL_MASK[m] ? flow[m] : flow[m] & mask[m];
 }
 
 /** First member of struct flow's L2 part: the members before it make the classifier's metadata stage. */
