@@ -443,8 +443,6 @@ class LazyGroup implements RuleGroup {
   /** Per stage, lines by hash: built for the second lookup (the first only scans). */
   private byHash: Map<number, number[]>[] | undefined;
   private lookups = 0;
-  /** Packets served, by (30 bits of) their last stage hash: their varying values (masked) and how many stages' fixed members they agree with. */
-  private readonly served = new Map<number, { fixedOk: number; values: bigint[] }[]>();
 
   constructor(private readonly table: IndexedTable, private readonly shape: Shape) {
     this.mask = shape.mask;
@@ -461,6 +459,10 @@ class LazyGroup implements RuleGroup {
     this.lastStage = Math.max(0, ...this.stageMembers.flatMap((ms, s) => (ms.length ? [s] : [])));
   }
 
+  get exhausted(): boolean {
+    return this.remaining === 0;
+  }
+
   take(flow: Flow): Rule[] {
     if (this.remaining === 0) return [];
     const got: Rule[] = [];
@@ -475,12 +477,6 @@ class LazyGroup implements RuleGroup {
     const first = this.table.rule(lines[0]).match.flow;
     let fixedOk = 0; // stages 0..fixedOk-1 agree with the packet on their fixed members
     while (fixedOk <= this.lastStage && this.fixedMembers[fixedOk].every((m) => maskedValue(flow, this.mask, m) === first[m])) fixedOk++;
-    // What is handed out depends on these only: a packet like one served before needs nothing new.
-    const key = h[N_STAGES - 1] & 0x3fffffff; // a small integer: V8's fastest Map key
-    const served = this.served.get(key);
-    if (served?.some((p) => p.fixedOk === fixedOk && p.values.every((v, k) => v === values[k]))) return got;
-    if (served) served.push({ fixedOk, values });
-    else this.served.set(key, [{ fixedOk, values }]);
     if (++this.lookups === 2) this.byHash = this.hashIndex();
     // From the last stage back: stop at the first stage a line matches the packet up to.
     for (let s = Math.min(this.lastStage, fixedOk - 1); s >= 0; s--) {

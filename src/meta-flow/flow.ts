@@ -108,11 +108,8 @@ export function maskedValue(flow: Flow, mask: Flow, m: number): bigint {
   return mask[m] === FULL_MASK[m] ? flow[m] : flow[m] & mask[m];
 }
 
-/** First member of struct flow's L2 part: the members before it make the classifier's metadata stage. */
-export const FIRST_L2_MEMBER = M.dl_dst;
-
 /** The classifier's lookup stages (metadata, L2, L3, L4) end before struct flow's dl_dst, nw_src, nd_target. */
-const STAGE_ENDS = [FIRST_L2_MEMBER, M.nw_src, M.nd_target];
+const STAGE_ENDS = [M.dl_dst, M.nw_src, M.nd_target];
 export const N_STAGES = STAGE_ENDS.length + 1;
 
 /** The lookup stage a member belongs to, 0..N_STAGES-1. */

@@ -1,10 +1,9 @@
 // A table's rules as the classifier consumes them: grouped by match mask (one
 // group per OVS subtable, or several with the same mask), each group handing
 // out its rules when a lookup could need them. A dump's tables arrive as
-// lazy groups (src/ingest/table-index.ts) that build only the rules whose
-// metadata-stage fields (in_port, metadata, registers, ...) equal the
-// packet's; rules already in memory are one RuleList per mask.
-import { FIRST_L2_MEMBER, M, type Flow } from '../meta-flow/flow.js';
+// lazy groups (src/ingest/table-index.ts) that build only the rules a
+// packet's lookup can need; rules already in memory are one RuleList per mask.
+import { M, type Flow } from '../meta-flow/flow.js';
 import type { Rule } from './rule.js';
 
 export interface RuleGroup {
@@ -12,25 +11,20 @@ export interface RuleGroup {
   readonly mask: Flow;
   readonly maxPriority: number;
   /**
-   * Rules not handed out yet that may match `flow`: at least those whose
-   * metadata-stage fields (in_port, metadata, registers, ...) equal the
-   * flow's under the mask, since no other rule can pass the classifier's
-   * first stage.
+   * Rules not handed out yet that a classifier lookup of `flow` may need:
+   * every rule whose masked values equal the flow's, and, for each earlier
+   * lookup stage (metadata, L2, L3), a rule that equals the flow up to that
+   * stage if there is one (the lookup asks only whether one exists).
    */
   take(flow: Flow): Rule[];
+  /** Every rule handed out. */
+  readonly exhausted: boolean;
   /** Every rule's value of `member`, one of VALUE_MEMBERS (all 32 bits or less), in the group's rule order. */
   values(member: number): number[];
 }
 
 /** Members whose values the classifier's tries read from every rule: nw_dst/nw_src prefixes, tp_src:tp_dst. */
 export const VALUE_MEMBERS: readonly number[] = [M.nw_dst, M.nw_src, M.tp_src, M.tp_dst];
-
-/** Members of the classifier's first lookup stage (flow metadata) that `mask` matches on. */
-export function metadataStageMembers(mask: Flow): number[] {
-  const out: number[] = [];
-  for (let m = 0; m < FIRST_L2_MEMBER; m++) if (mask[m]) out.push(m);
-  return out;
-}
 
 /** Rules already built, with one mask: handed out all at once. */
 export class RuleList implements RuleGroup {
@@ -45,6 +39,10 @@ export class RuleList implements RuleGroup {
     if (this.taken) return [];
     this.taken = true;
     return this.rules;
+  }
+
+  get exhausted(): boolean {
+    return this.taken;
   }
 
   values(member: number): number[] {

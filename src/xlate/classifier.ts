@@ -4,11 +4,10 @@
 // subtable is probed in stages (metadata, L2, L3, L4), with prefix tries on
 // nw_dst/nw_src and a ports trie deciding how little needs un-wildcarding.
 // Rules come from RuleGroups (model/rule-groups.ts) and enter a subtable when
-// a lookup's metadata-stage key first asks for them; the tries, which OVS
-// builds from every rule, take only the groups' values and are built when a
-// lookup first consults them.
+// a lookup may need them; the tries, which OVS builds from every rule, take
+// only the groups' values and are built when a lookup first consults them.
 import { M, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, maskedKey as keyOf, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
-import { maskKey, metadataStageMembers, type RuleGroup } from '../model/rule-groups.js';
+import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 
@@ -74,8 +73,6 @@ class PrefixTrie {
 
 class Subtable {
   readonly members: number[];
-  /** Members of the metadata stage (in_port, metadata, registers, ...): the key the groups file rules by. */
-  readonly metadataMembers: number[];
   /** Members per lookup stage; the last entry is the final stage. */
   readonly stages: number[][] = [];
   /** Members of stages 0..i, for each i: what a stage-i key covers. */
@@ -89,6 +86,10 @@ class Subtable {
   private portsTrie: PrefixTrie | undefined;
   readonly groups: RuleGroup[] = [];
   maxPriority = -1;
+  /** Whether some group still holds rules... */
+  private pending = true;
+  /** ... and the full keys of the packets they were asked for. */
+  private readonly prepared = new Set<string>();
 
   constructor(readonly mask: Flow) {
     this.members = [];
@@ -105,7 +106,6 @@ class Subtable {
       // Tries are consulted in the stage holding the field's 64-bit word (nw_src and nw_dst share one).
       this.trieStage.push(stage.some((m) => m === M.nw_src || m === M.nw_dst));
     }
-    this.metadataMembers = metadataStageMembers(mask);
     this.triePlen = TRIE_MEMBERS.map((m) => prefixLen(mask[m], 32));
     const ports = (mask[M.tp_src] << 16n) | mask[M.tp_dst];
     this.portsMaskLen = ports ? 32 - ctz32(ports) : 0;
@@ -117,18 +117,23 @@ class Subtable {
   }
 
   /**
-   * Bring in the rules a lookup of `flow` may need (rules of other
-   * metadata-stage keys cannot match). Returns that key, which is also the
-   * first stage's (or, when it is the only stage, the final one's).
+   * Bring in the rules a lookup of `flow` may need (RuleGroup.take), once per
+   * full key: what the groups hand out depends on nothing else. Returns that
+   * key, the final stage's.
    */
   prepare(flow: Flow): string {
-    for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
-    return keyOf(flow, this.mask, this.metadataMembers);
+    const key = keyOf(flow, this.mask, this.members);
+    if (this.pending && !this.prepared.has(key)) {
+      this.prepared.add(key);
+      for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
+      this.pending = this.groups.some((g) => !g.exhausted);
+    }
+    return key;
   }
 
-  /** The key of stage i (cumulative) for `flow`, reusing the metadata-stage key where it is the same. */
-  stageKey(flow: Flow, i: number, metadataKey: string): string {
-    return i === 0 && this.metadataMembers.length ? metadataKey : keyOf(flow, this.mask, this.stagesUpTo[i]);
+  /** The key of stage i (cumulative) for `flow`. */
+  stageKey(flow: Flow, i: number): string {
+    return keyOf(flow, this.mask, this.stagesUpTo[i]);
   }
 
   /** No match: the stages looked at, 0..i, were significant to the lookup. */
@@ -275,14 +280,14 @@ export class Classifier {
 
   /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
   private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
-    const metadataKey = st.prepare(flow);
+    const fullKey = st.prepare(flow);
     const last = st.stages.length - 1;
     for (let i = 0; i < last; i++) {
       if (this.checkTries(st, i, flow, wc, tctx)) return st.foldStages(wc, i - 1);
-      if (!st.stageKeys[i].has(st.stageKey(flow, i, metadataKey))) return st.foldStages(wc, i);
+      if (!st.stageKeys[i].has(st.stageKey(flow, i))) return st.foldStages(wc, i);
     }
     if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
-    const rules = st.byKey.get(st.stageKey(flow, last, metadataKey));
+    const rules = st.byKey.get(fullKey);
     if (!rules && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
