@@ -15,6 +15,7 @@
 // IPv6 address, a field that is part of a member, ...) go to any lookup.
 import { type Field } from '../meta-flow/field.js';
 import { maskFromMaskText, parseFieldValue, setsValueAsIs } from '../meta-flow/field-parse.js';
+import { ipv4At } from '../meta-flow/values.js';
 import { maskedValue, N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
 import { OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
 import { maskKey, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
@@ -111,23 +112,6 @@ function integerAt(text: string, start: number, end: number): number {
     v = v * 10 + (c - 0x30);
   }
   return v < MAX_EXACT ? v : NaN;
-}
-
-/** A dotted quad as a number, else NaN. */
-function ipv4At(text: string, start: number, end: number): number {
-  let v = 0, octet = -1, dots = 0;
-  for (let p = start; p < end; p++) {
-    const c = text.charCodeAt(p);
-    if (c === 0x2e) {
-      if (octet < 0 || ++dots > 3) return NaN;
-      v = v * 256 + octet;
-      octet = -1;
-    } else if (c >= 0x30 && c <= 0x39) {
-      octet = octet < 0 ? c - 0x30 : octet * 10 + (c - 0x30);
-      if (octet > 255) return NaN;
-    } else return NaN;
-  }
-  return dots === 3 && octet >= 0 ? v * 256 + octet : NaN;
 }
 
 /** A hex digit's value, else NaN. */

@@ -18,21 +18,27 @@ export function formatIpv4(v: bigint): string {
 
 /** Dotted quad, each part 1-3 decimal digits up to 255 (a hot path: flow dumps hold millions). */
 export function parseIpv4(s: string): bigint | undefined {
+  const v = ipv4At(s, 0, s.length);
+  return Number.isNaN(v) ? undefined : BigInt(v);
+}
+
+/** The same, read in place from text[start, end), as a number; NaN when it is not one. */
+export function ipv4At(text: string, start: number, end: number): number {
   let v = 0, part = 0, digits = 0, dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) {
       part = part * 10 + (c - 0x30);
-      if (++digits > 3 || part > 255) return undefined;
+      if (++digits > 3 || part > 255) return NaN;
     } else if (c === 0x2e && digits > 0 && dots < 3) {
       v = v * 256 + part;
       part = digits = 0;
       dots++;
     } else {
-      return undefined;
+      return NaN;
     }
   }
-  return dots === 3 && digits > 0 ? BigInt(v * 256 + part) : undefined;
+  return dots === 3 && digits > 0 ? v * 256 + part : NaN;
 }
 
 /** The prefix length of a CIDR mask, or -1 when the mask is not a prefix. */

@@ -119,11 +119,12 @@ class Subtable {
   /**
    * Bring in the rules a lookup of `flow` may need (RuleGroup.take), once per
    * full key: what the groups hand out depends on nothing else. Returns that
-   * key, the final stage's.
+   * key, the final stage's, when it had to compute it.
    */
-  prepare(flow: Flow): string {
+  prepare(flow: Flow): string | undefined {
+    if (!this.pending) return undefined;
     const key = keyOf(flow, this.mask, this.members);
-    if (this.pending && !this.prepared.has(key)) {
+    if (!this.prepared.has(key)) {
       this.prepared.add(key);
       for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
       this.pending = this.groups.some((g) => !g.exhausted);
@@ -287,7 +288,7 @@ export class Classifier {
       if (!st.stageKeys[i].has(st.stageKey(flow, i))) return st.foldStages(wc, i);
     }
     if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
-    const rules = st.byKey.get(fullKey);
+    const rules = st.byKey.get(fullKey ?? st.stageKey(flow, last));
     if (!rules && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
