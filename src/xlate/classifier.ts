@@ -6,10 +6,11 @@
 // Rules come from RuleGroups (model/rule-groups.ts) and enter a subtable when
 // a lookup may need them; the tries, which OVS builds from every rule, take
 // only the groups' values and are built when a lookup first consults them.
-import { M, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, maskedKey as keyOf, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+import { M, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, maskedHash, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
+import { MaskedKeyMap } from './masked-key-map.js';
 
 /** Default prefix-tree fields of an OVS bridge (ofproto.c default_prefix_fields). */
 const TRIE_MEMBERS = [M.nw_dst, M.nw_src];
@@ -79,8 +80,10 @@ class Subtable {
   readonly stagesUpTo: number[][] = [];
   /** Whether stage i holds nw_src/nw_dst, where the prefix tries are consulted. */
   readonly trieStage: boolean[] = [];
-  readonly stageKeys: Set<string>[] = [];
-  readonly byKey = new Map<string, Rule[]>();
+  /** Stage i's keys (cumulative) of the rules brought in; the final stage's are byKey's. */
+  readonly stageKeys: MaskedKeyMap<true>[] = [];
+  /** The rules brought in, by full key (identical matches, best first). */
+  readonly byKey: MaskedKeyMap<Rule[]>;
   readonly triePlen: number[];
   readonly portsMaskLen: number;
   private portsTrie: PrefixTrie | undefined;
@@ -89,7 +92,7 @@ class Subtable {
   /** Whether some group still holds rules... */
   private pending = true;
   /** ... and the full keys of the packets they were asked for. */
-  private readonly prepared = new Set<string>();
+  private readonly prepared: MaskedKeyMap<true>;
 
   constructor(readonly mask: Flow) {
     this.members = [];
@@ -100,12 +103,15 @@ class Subtable {
     for (let s = 0; s < N_STAGES - 1; s++) if (byStage[s].length) this.stages.push(byStage[s]);
     this.stages.push(byStage[N_STAGES - 1]);
     if (this.stages.length > 1 && this.stages[this.stages.length - 1].length === 0) this.stages.pop();
-    for (let i = 0; i < this.stages.length - 1; i++) this.stageKeys.push(new Set());
     for (const [i, stage] of this.stages.entries()) {
       this.stagesUpTo.push([...(this.stagesUpTo[i - 1] ?? []), ...stage]);
       // Tries are consulted in the stage holding the field's 64-bit word (nw_src and nw_dst share one).
       this.trieStage.push(stage.some((m) => m === M.nw_src || m === M.nw_dst));
     }
+    const last = this.stagesUpTo.length - 1;
+    for (let i = 0; i < last; i++) this.stageKeys.push(new MaskedKeyMap(mask, this.stagesUpTo[i]));
+    this.byKey = new MaskedKeyMap(mask, this.stagesUpTo[last]);
+    this.prepared = new MaskedKeyMap(mask, this.stagesUpTo[last]);
     this.triePlen = TRIE_MEMBERS.map((m) => prefixLen(mask[m], 32));
     const ports = (mask[M.tp_src] << 16n) | mask[M.tp_dst];
     this.portsMaskLen = ports ? 32 - ctz32(ports) : 0;
@@ -116,25 +122,22 @@ class Subtable {
     this.maxPriority = Math.max(this.maxPriority, group.maxPriority);
   }
 
-  /**
-   * Bring in the rules a lookup of `flow` may need (RuleGroup.take), once per
-   * full key: what the groups hand out depends on nothing else. Returns that
-   * key, the final stage's, when it had to compute it.
-   */
-  prepare(flow: Flow): string | undefined {
-    if (!this.pending) return undefined;
-    const key = keyOf(flow, this.mask, this.members);
-    if (!this.prepared.has(key)) {
-      this.prepared.add(key);
-      for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
-      this.pending = this.groups.some((g) => !g.exhausted);
-    }
-    return key;
+  /** The maskedHash of `flow`'s key at each stage (cumulative), into `out`. */
+  hashStages(flow: Flow, out: Int32Array): void {
+    let h = 0;
+    for (let i = 0; i < this.stages.length; i++) out[i] = h = maskedHash(flow, this.mask, this.stages[i], h);
   }
 
-  /** The key of stage i (cumulative) for `flow`. */
-  stageKey(flow: Flow, i: number): string {
-    return keyOf(flow, this.mask, this.stagesUpTo[i]);
+  /**
+   * Bring in the rules a lookup of `flow` may need (RuleGroup.take), once per
+   * full key (whose hash is `fullHash`): what the groups hand out depends on
+   * nothing else.
+   */
+  prepare(flow: Flow, fullHash: number): void {
+    if (!this.pending || this.prepared.get(flow, fullHash)) return;
+    this.prepared.set(flow, fullHash, true);
+    for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
+    this.pending = this.groups.some((g) => !g.exhausted);
   }
 
   /** No match: the stages looked at, 0..i, were significant to the lookup. */
@@ -145,10 +148,11 @@ class Subtable {
 
   private add(rule: Rule): void {
     const f = rule.match.flow;
-    for (let i = 0; i < this.stageKeys.length; i++) this.stageKeys[i].add(keyOf(f, this.mask, this.stagesUpTo[i]));
-    const key = keyOf(f, this.mask, this.members);
-    const list = this.byKey.get(key);
-    if (!list) this.byKey.set(key, [rule]);
+    this.hashStages(f, ruleHashes);
+    for (let i = 0; i < this.stageKeys.length; i++) this.stageKeys[i].set(f, ruleHashes[i], true);
+    const fullHash = ruleHashes[this.stageKeys.length];
+    const list = this.byKey.get(f, fullHash);
+    if (!list) this.byKey.set(f, fullHash, [rule]);
     else {
       // Best first; identical matches differ in priority.
       let i = list.length;
@@ -169,6 +173,10 @@ class Subtable {
     return this.portsTrie;
   }
 }
+
+/** Scratch for Subtable.hashStages: a lookup's probe (not reentrant), and a rule being brought in. */
+const probeHashes = new Int32Array(N_STAGES);
+const ruleHashes = new Int32Array(N_STAGES);
 
 function ctz32(v: bigint): number {
   let n = 0;
@@ -281,14 +289,16 @@ export class Classifier {
 
   /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
   private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
-    const fullKey = st.prepare(flow);
     const last = st.stages.length - 1;
+    st.hashStages(flow, probeHashes);
+    const fullHash = probeHashes[last];
+    st.prepare(flow, fullHash);
     for (let i = 0; i < last; i++) {
       if (this.checkTries(st, i, flow, wc, tctx)) return st.foldStages(wc, i - 1);
-      if (!st.stageKeys[i].has(st.stageKey(flow, i))) return st.foldStages(wc, i);
+      if (!st.stageKeys[i].get(flow, probeHashes[i])) return st.foldStages(wc, i);
     }
     if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
-    const rules = st.byKey.get(fullKey ?? st.stageKey(flow, last));
+    const rules = st.byKey.get(flow, fullHash);
     if (!rules && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;

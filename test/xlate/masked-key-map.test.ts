@@ -1,0 +1,50 @@
+// The classifier's subtables key rules by a hash of their masked values
+// (xlate/masked-key-map.ts). A hash says where to look, never what matches:
+// flows whose hashes collide stay apart, and only the masked bits count.
+import { describe, expect, it } from 'vitest';
+import { M, maskedHash, newFlow, type Flow } from '../../src/meta-flow/flow.js';
+import { MaskedKeyMap } from '../../src/xlate/masked-key-map.js';
+
+const mask = newFlow();
+mask[M.metadata] = (1n << 64n) - 1n;
+mask[M.nw_dst] = 0xffffff00n;
+const members = [M.metadata, M.nw_dst];
+
+function flow(metadata: bigint, nwDst: bigint): Flow {
+  const f = newFlow();
+  f[M.metadata] = metadata;
+  f[M.nw_dst] = nwDst;
+  return f;
+}
+
+describe('masked key map', () => {
+  it('keeps flows apart whose hashes collide', () => {
+    const map = new MaskedKeyMap<string>(mask, members);
+    map.set(flow(1n, 0x0a000001n), 7, 'a');
+    map.set(flow(2n, 0x0a000001n), 7, 'b');
+    expect(map.get(flow(1n, 0x0a000001n), 7)).toBe('a');
+    expect(map.get(flow(2n, 0x0a000001n), 7)).toBe('b');
+    expect(map.get(flow(3n, 0x0a000001n), 7)).toBeUndefined();
+  });
+
+  it('looks at the masked bits only: a /24 nw_dst ignores the host byte', () => {
+    const map = new MaskedKeyMap<string>(mask, members);
+    const a = flow(1n, 0x0a000001n), b = flow(1n, 0x0a0000fen);
+    expect(maskedHash(a, mask, members, 0)).toBe(maskedHash(b, mask, members, 0));
+    map.set(a, maskedHash(a, mask, members, 0), 'net');
+    expect(map.get(b, maskedHash(b, mask, members, 0))).toBe('net');
+  });
+
+  it('hashes values past 2^53 (a 64-bit metadata) by all their bits', () => {
+    const hi = flow(1n << 60n, 0n), hiPlusOne = flow((1n << 60n) + 1n, 0n);
+    expect(maskedHash(hi, mask, members, 0)).not.toBe(maskedHash(hiPlusOne, mask, members, 0));
+  });
+
+  it('replaces the value of a key it holds', () => {
+    const map = new MaskedKeyMap<number>(mask, members);
+    const f = flow(1n, 0x0a000001n);
+    map.set(f, 3, 1);
+    map.set(f, 3, 2);
+    expect(map.get(f, 3)).toBe(2);
+  });
+});
