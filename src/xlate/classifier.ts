@@ -11,6 +11,7 @@ import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 import { MaskedKeyMap } from './masked-key-map.js';
+import { PrefixTrie } from './prefix-trie.js';
 
 /** Default prefix-tree fields of an OVS bridge (ofproto.c default_prefix_fields). */
 const TRIE_MEMBERS = [M.nw_dst, M.nw_src];
@@ -21,55 +22,6 @@ function prefixLen(mask: bigint, bits: number): number {
   const inv = allOnes(bits) ^ mask;
   if ((inv & (inv + 1n)) !== 0n) return 0;
   return bits - (inv === 0n ? 0 : inv.toString(2).length);
-}
-
-/**
- * A binary trie of 32-bit rule prefixes (IPv4 addresses, the tp_src:tp_dst
- * word), uncompressed, whose lookups equal OVS's compressed trie's. Nodes
- * live in typed arrays: a table's trie holds every rule's prefix.
- */
-class PrefixTrie {
-  /** Children of node i at 2i (bit 0) and 2i+1 (bit 1); 0 is "none", node 0 the root. */
-  private child = new Int32Array(2048);
-  /** Prefixes ending at node i. */
-  private ends = new Int32Array(1024);
-  private size = 1;
-
-  insert(value: number, plen: number): void {
-    let node = 0;
-    for (let i = 0; i < plen; i++) {
-      const slot = 2 * node + ((value >>> (31 - i)) & 1);
-      if (!this.child[slot]) {
-        if (this.size === this.ends.length) this.grow();
-        this.child[slot] = this.size++;
-      }
-      node = this.child[slot];
-    }
-    this.ends[node]++;
-  }
-
-  private grow(): void {
-    const child = new Int32Array(this.child.length * 2), ends = new Int32Array(this.ends.length * 2);
-    child.set(this.child);
-    ends.set(this.ends);
-    this.child = child;
-    this.ends = ends;
-  }
-
-  /** trie_lookup_value: bits to un-wildcard, and the prefix lengths that match. */
-  lookup(value: number): { maskbits: number; plens: Set<number> } {
-    const plens = new Set<number>();
-    if (this.size === 1 && !this.ends[0]) return { maskbits: 0, plens };
-    let node = 0;
-    if (this.ends[0]) plens.add(0);
-    for (let len = 0; ; len++) {
-      if (len >= 32) return { maskbits: 32, plens };
-      const next = this.child[2 * node + ((value >>> (31 - len)) & 1)];
-      if (!next) return { maskbits: this.child[2 * node] || this.child[2 * node + 1] ? len + 1 : len, plens };
-      node = next;
-      if (this.ends[node]) plens.add(len + 1);
-    }
-  }
 }
 
 class Subtable {
