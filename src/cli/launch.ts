@@ -4,6 +4,7 @@
 // option names `-`, print runCli's captured output, and set exitCode instead
 // of calling process.exit so a large write into a pipe is not cut short.
 import { readFileSync } from 'node:fs';
+import { isFilingWorker, runFilingWorker, setFilingWorkers } from '../ingest/filing-worker.js';
 import { runCli } from './main.js';
 import { progressBar } from './progress-bar.js';
 
@@ -25,8 +26,15 @@ async function main(): Promise<void> {
   process.exitCode = r.exitCode;
 }
 
-// An unexpected exception is a bug: show it as Node would, exit 1.
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (isFilingWorker()) runFilingWorker();
+else {
+  // A worker thread runs this same file, bin/oftrace's bundle. The executable
+  // (one embedded script, whose __filename is the executable's own path)
+  // loads on one thread, as does OFTRACE_THREADS=1.
+  if (typeof __filename === 'string' && __filename.endsWith('.cjs') && process.env.OFTRACE_THREADS !== '1') setFilingWorkers(__filename);
+  // An unexpected exception is a bug: show it as Node would, exit 1.
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

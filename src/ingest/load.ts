@@ -7,7 +7,8 @@ import { parseDpifShow, parseDpctlShow } from '../../grammar/dpif-show.js';
 import { parseFdbShow } from '../../grammar/fdb-show.js';
 import { parseDumpGroups } from '../../grammar/dump-groups.js';
 import { parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
-import { indexedTables } from './table-index.js';
+import { indexedTables, tablesOf } from './table-index.js';
+import { startFilingWorker, type FilingWorker } from './filing-worker.js';
 import type { ProgressSink } from './progress.js';
 import { PortNames } from '../ofp/ports.js';
 import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
@@ -130,16 +131,20 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
 
 /** Strict loading: index every dump now (cheap), parse each table when first used. */
 function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressSink): void {
-  const byBridge = new Map<string, { dump: DumpText; index: FlowsIndex; ctx: FlowsContext }[]>();
+  const byBridge = new Map<string, { dump: DumpText; index: FlowsIndex; ctx: FlowsContext; worker?: FilingWorker }[]>();
   for (const d of dumps) {
     const br = bridgeOf(snap, d.bridge!);
     const ctx: FlowsContext = { file: d.file, ports: portNames(br), progress };
-    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index: indexFlowsDump(d.text, ctx), ctx }]);
+    // A large dump, its bridge's only one: a worker starts now, to index it alongside this thread.
+    const worker = dumps.filter((o) => o.bridge === d.bridge).length === 1 ? startFilingWorker(d.shared, ctx) : undefined;
+    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index: indexFlowsDump(d.text, ctx), ctx, worker }]);
   }
   for (const [name, candidates] of byBridge) {
-    const { index, ctx } = chooseFlows(candidates);
+    const { index, ctx, worker } = chooseFlows(candidates);
     const tables = bridgeOf(snap, name).tables;
-    for (const [table, source] of indexedTables(index, ctx)) tables.setSource(table, source);
+    const filedTogether = worker && tablesOf(index, ctx);
+    const filed = filedTogether && worker.fileWith(filedTogether, ctx) ? filedTogether : indexedTables(index, ctx);
+    for (const [table, source] of filed) tables.setSource(table, source);
   }
 }
 

@@ -2,7 +2,7 @@
 // files (`--flows BR=FILE`, ...), with `-` meaning standard input. This file
 // only finds and reads text; load.ts turns it into a Snapshot.
 import { isAscii } from 'node:buffer';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../model/errors.js';
 
@@ -16,7 +16,18 @@ export interface DumpText {
   ofVersion?: string;
   file: string;
   text: string;
+  /** The file's bytes in shared memory, for a large dump a worker thread helps load (filing-worker.ts). */
+  shared?: SharedText;
 }
+
+/** A text's bytes on a SharedArrayBuffer and their encoding: a worker thread decodes the same text without a copy. */
+export interface SharedText {
+  bytes: Uint8Array;
+  encoding: 'latin1' | 'utf8';
+}
+
+/** Files from this size on are read into shared memory (a flow dump of about 150,000 lines). */
+const SHARED_MIN_BYTES = 32 * 2 ** 20;
 
 /** sosreport file names (`ovs-ofctl_-O_OpenFlow13_dump-flows_br-int`) -> kind. */
 const SOS_NAMES: [RegExp, DumpKind][] = [
@@ -44,16 +55,37 @@ export function classifyDumpName(name: string): Omit<DumpText, 'file' | 'text'> 
 
 /** A file's text; a missing or unreadable file is an InputError naming it. */
 export function readText(file: string): string {
+  return readSource(file).text;
+}
+
+/** A file's text, and its shared bytes when it is large. */
+function readSource(file: string): Pick<DumpText, 'text' | 'shared'> {
   // `-` is standard input, which the launcher reads once and hands to runCli;
   // reading fd 0 here would block or fail when oftrace runs in-process.
-  if (file === '-') return '';
+  if (file === '-') return { text: '' };
   try {
-    const bytes = readFileSync(file);
+    const bytes = readBytes(file);
     // Dumps are nearly always ASCII, which decodes as Latin-1 several times faster than as UTF-8.
-    return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+    const encoding = isAscii(bytes) ? 'latin1' : 'utf8';
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(encoding);
+    return bytes.buffer instanceof SharedArrayBuffer ? { text, shared: { bytes, encoding } } : { text };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new InputError(err.code === 'ENOENT' ? 'no such file' : `cannot read (${err.code ?? err.message})`, file);
+  }
+}
+
+/** A file's bytes: on a SharedArrayBuffer from SHARED_MIN_BYTES on (reading into it costs no more). */
+function readBytes(file: string): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < SHARED_MIN_BYTES) return readFileSync(fd);
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    for (let at = 0, n = 1; at < size && n > 0; at += n) n = readSync(fd, bytes, at, size - at, at);
+    return bytes;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -68,7 +100,7 @@ export function readDumpsDir(dir: string): DumpText[] {
     if (!what) continue;
     const file = join(root, name);
     if (!statSync(file).isFile()) continue;
-    out.push({ ...what, file, text: readText(file) });
+    out.push({ ...what, file, ...readSource(file) });
   }
   if (out.length === 0) throw new InputError('no OVS dumps found (expected sosreport names such as ovs-ofctl_dump-flows_br-int)', dir);
   return out;
@@ -79,9 +111,9 @@ export function readBridgeFile(kind: DumpKind, spec: string): DumpText {
   const eq = spec.indexOf('=');
   if (eq <= 0) throw new InputError(`expected BRIDGE=FILE, got "${spec}"`, `--${kind}`);
   const file = spec.slice(eq + 1);
-  return { kind, bridge: spec.slice(0, eq), file, text: readText(file) };
+  return { kind, bridge: spec.slice(0, eq), file, ...readSource(file) };
 }
 
 export function readPlainFile(kind: DumpKind, file: string): DumpText {
-  return { kind, file, text: readText(file) };
+  return { kind, file, ...readSource(file) };
 }

@@ -171,6 +171,9 @@ function mix(h: number, v: number): number {
 const STOP = new Uint8Array(128);
 for (const c of ' \t"()[]{}=') STOP[c.charCodeAt(0)] = 1;
 
+/** A shape as a filing worker sends it (numbers only): the mask is its first line's, and the tokens matter only while filing. */
+export type FiledShape = Omit<Shape, 'mask' | 'tokens'>;
+
 interface Shape {
   /** The shape's lines, in dump order; the first one is parsed for the mask. */
   lines: number[];
@@ -251,8 +254,23 @@ export class IndexedTable implements TableSource {
   }
 
   groups(): RuleGroup[] {
-    while (this.filed < this.count) this.fileNext();
+    this.fileAll();
     return this.shapes.map((s) => new LazyGroup(this, s));
+  }
+
+  fileAll(): void {
+    while (this.filed < this.count) this.fileNext();
+  }
+
+  /** The shapes, once every line is filed, for another thread to adopt. */
+  filedShapes(): FiledShape[] {
+    return this.shapes.map(({ mask: _, tokens: __, ...numbers }) => numbers);
+  }
+
+  /** Takes the shapes another thread filed this table's lines into (filedShapes()). */
+  adopt(shapes: readonly FiledShape[]): void {
+    for (const s of shapes) this.shapes.push({ ...s, mask: this.rule(s.lines[0]).match.wc, tokens: new Int32Array(0) });
+    this.filed = this.count;
   }
 
   /** File the next line under its shape, with its hashes and values. */
@@ -529,14 +547,20 @@ class LazyGroup implements RuleGroup {
   }
 }
 
+/** A dump's tables, not filed yet. */
+export function tablesOf(index: FlowsIndex, ctx: FlowsContext): Map<number, IndexedTable> {
+  const tables = new Map<number, IndexedTable>();
+  for (const [id, lines] of index.byTable) tables.set(id, new IndexedTable(lines, ctx));
+  return tables;
+}
+
 /**
  * A dump's tables, their lines filed in file order: lines of one table lie
  * scattered through a dump, and reading the text front to back is what
  * keeps a million-line dump in the memory caches.
  */
 export function indexedTables(index: FlowsIndex, ctx: FlowsContext): Map<number, IndexedTable> {
-  const tables = new Map<number, IndexedTable>();
-  for (const [id, lines] of index.byTable) tables.set(id, new IndexedTable(lines, ctx));
+  const tables = tablesOf(index, ctx);
   const { lineTables } = index;
   let current = -1, table: IndexedTable | undefined;
   for (let k = 0; k < lineTables.length; k++) {

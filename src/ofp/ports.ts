@@ -59,6 +59,11 @@ export class PortNames {
   number(name: string): number | undefined {
     return this.byName.get(name);
   }
+
+  /** The names that stand for one number, as entries that rebuild these names (a worker thread's copy). */
+  pairs(): [number, string][] {
+    return [...this.byNumber];
+  }
 }
 
 /** ofputil_format_port: reserved name, else the port's name (quoted if needed), else the number. */

@@ -10,6 +10,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { bundleCli } from '../../scripts/bundle.mjs';
+import { generateSnapshot } from '../../bench/ovn-like.js';
+import { setFilingWorkers } from '../../src/ingest/filing-worker.js';
+import { loadSnapshot } from '../../src/ingest/load.js';
+import { readDumpsDir, type SharedText } from '../../src/ingest/sources.js';
+import type { Flow } from '../../src/meta-flow/flow.js';
+import { parseTraceFlow } from '../../src/trace/flow-parse.js';
+import { formatTraceOvs, ofprotoTrace } from '../../src/trace/ofproto-trace.js';
+import { World } from '../../src/xlate/world.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const dumps = join(root, 'examples', 'dragonflow-broken');
@@ -48,6 +56,39 @@ describe('single-file bundle (what dist/oftrace runs)', () => {
     expect(node([bundle, ...args], flows).stdout).toBe(want.stdout);
   });
 });
+
+// A large dump is filed by a worker thread too (ingest/filing-worker.ts),
+// which runs the bundle. Here the worker files every table, and the traces
+// must be those of the same dump loaded on one thread.
+describe('a dump filed by a worker thread', () => {
+  it('traces as the same dump filed on this thread, packet for packet', async () => {
+    const bundle = join(tmp, 'worker', 'oftrace.cjs');
+    await bundleCli(bundle);
+    const dir = join(tmp, 'ovn-like');
+    const g = generateSnapshot(dir, { flows: 4000, seed: 3 });
+    const load = (shared: boolean) => {
+      const dumps = readDumpsDir(dir).map((d) => (shared && d.kind === 'flows' ? { ...d, shared: shareBytes(readFileSync(d.file)) } : d));
+      setFilingWorkers(shared ? bundle : undefined, 'worker');
+      try {
+        return new World(loadSnapshot(dumps));
+      } finally {
+        setFilingWorkers(undefined);
+      }
+    };
+    const [one, two] = [load(false), load(true)];
+    const trace = (world: World, packet: string) => {
+      const bridge = world.bridges.get('br-int')!;
+      return formatTraceOvs(ofprotoTrace({ world, bridge, flow: parseTraceFlow(packet, bridge.names) as Flow, ctNext: [] }));
+    };
+    for (const packet of g.packets.slice(0, 60)) expect(trace(two, packet)).toBe(trace(one, packet));
+  }, 60_000);
+});
+
+function shareBytes(bytes: Uint8Array): SharedText {
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return { bytes: shared, encoding: 'latin1' };
+}
 
 describe('npm install -g', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -103,6 +103,25 @@ describe('lazily built tables', () => {
     expect(hits / lookups).toBeGreaterThan(0.5);
   }, 20_000);
 
+  it('give the same lookups when another thread filed the lines (its shapes cloned as postMessage clones them)', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const text = randomTable(seed, 80);
+      const ctx = { file: `t${seed}`, ports: new PortNames([[1, 'p1'], [2, 'p2']]) };
+      const lines = indexFlowsDump(text, ctx).byTable.get(0)!;
+      const here = new IndexedTable(lines, ctx), there = new IndexedTable(lines, ctx), adopted = new IndexedTable(lines, ctx);
+      there.fileAll();
+      adopted.adopt(structuredClone(there.filedShapes()));
+      const [a, b] = [new Classifier(here.groups()), new Classifier(adopted.groups())];
+      const rand = prng(200 + seed);
+      for (let i = 0; i < 100; i++) {
+        const flow = randomPacket(rand);
+        const [wcA, wcB] = [newFlow(), newFlow()];
+        expect(b.lookup(flow.slice(), wcB)?.source.line, `seed ${seed} packet ${i}`).toBe(a.lookup(flow.slice(), wcA)?.source.line);
+        expect(wcB, `seed ${seed} packet ${i} wildcards`).toEqual(wcA);
+      }
+    }
+  });
+
   it('build only the rules whose metadata-stage fields can match the packet', () => {
     const text = ['NXST_FLOW reply (xid=0x4):',
       ...Array.from({ length: 100 }, (_, i) => ` table=0, priority=10,metadata=0x${(i + 1).toString(16)},ip,nw_dst=10.0.${i}.0/24 actions=drop`)].join('\n');
