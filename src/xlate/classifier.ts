@@ -136,11 +136,13 @@ function ctz32(v: bigint): number {
   return n;
 }
 
+const NO_PLENS: ReadonlySet<number> = new Set();
+
 /** Per-lookup lazily computed trie results (struct trie_ctx). */
 interface TrieCtx {
   done: boolean;
   maskbits: number;
-  plens: Set<number> | 'all';
+  plens: ReadonlySet<number> | 'all';
 }
 
 export class Classifier {
@@ -184,7 +186,7 @@ export class Classifier {
    * by looking up again with conj_id set (conjunction.ts).
    */
   lookup(flow: Flow, wc: Flow, allowConjunctive = true): Rule | undefined {
-    const tctx: TrieCtx[] = TRIE_MEMBERS.map(() => ({ done: false, maskbits: 0, plens: new Set<number>() }));
+    const tctx: TrieCtx[] = TRIE_MEMBERS.map(() => ({ done: false, maskbits: 0, plens: NO_PLENS }));
     let hard: Rule | undefined;
     let hardPri = -Infinity;
     const soft: SoftMatch[] = [];

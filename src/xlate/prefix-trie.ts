@@ -7,6 +7,12 @@
 // native sort) and a range-maximum table of their lengths: the prefixes that
 // agree with the value on its first d bits are one run of the sorted array.
 
+export interface TrieAnswer {
+  maskbits: number;
+  /** Shared by every lookup of the value: read it, do not change it. */
+  plens: ReadonlySet<number>;
+}
+
 /** Values below 2^32 and lengths up to 32 sort as value * 64 + length. */
 const LENGTHS = 64;
 
@@ -19,6 +25,8 @@ export class PrefixTrie {
   private maxLength: Uint8Array[] = [];
   /** The distinct lengths, for the matching ones. */
   private distinct: number[] = [];
+  /** Answers given, by value: a batch of traces asks about the same addresses again and again. */
+  private readonly answers = new Map<number, TrieAnswer>();
 
   /** A rule's prefix: the first `plen` bits of `value`. Only before the first lookup. */
   insert(value: number, plen: number): void {
@@ -26,7 +34,13 @@ export class PrefixTrie {
   }
 
   /** trie_lookup_value: bits to un-wildcard, and the prefix lengths that match. */
-  lookup(value: number): { maskbits: number; plens: Set<number> } {
+  lookup(value: number): TrieAnswer {
+    let answer = this.answers.get(value);
+    if (!answer) this.answers.set(value, (answer = this.answer(value)));
+    return answer;
+  }
+
+  private answer(value: number): TrieAnswer {
     if (this.adding) this.freeze();
     const plens = new Set<number>();
     const n = this.values.length;
