@@ -1,6 +1,7 @@
 // The `oftrace` command line. runCli() is the whole program with its output
 // captured, so tests and the oracle harness run it in-process.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
 import { InputError } from '../model/errors.js';
 import { readDumpsDir, readBridgeFile, readPlainFile, type DumpText } from '../ingest/sources.js';
 import { loadSnapshot } from '../ingest/load.js';
@@ -75,6 +76,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   const cmd = addSources(new Command('oftrace'))
     .description('Trace a packet through Open vSwitch flow tables offline, as `ovs-appctl ofproto/trace` does')
+    .version(pkg.version, '-V, --version')
     .argument('[bridge]', 'bridge to trace on (or the datapath, e.g. ovs-system, before a datapath flow)')
     .argument('[flow]', 'the packet, in ofproto/trace flow syntax or datapath flow syntax (in_port(1),eth(...),...)')
     .argument('[packet]', 'optional packet in hex: its headers replace the flow\'s, the flow gives the metadata')

@@ -105,6 +105,10 @@ describe('npm install -g', () => {
     }
   });
 
+  it('says which version it is, as package.json does', async () => {
+    for (const flag of ['--version', '-V']) expect(await runCli([flag])).toEqual({ stdout: `${pkg.version}\n`, stderr: '', exitCode: 0 });
+  });
+
   // The link npm makes for `npm install -g .` runs dist/oftrace.cjs, which prepare builds.
   it.skipIf(!existsSync(join(root, 'dist', 'oftrace.cjs')))('puts a working oftrace in PREFIX/bin', () => {
     const prefix = join(tmp, 'prefix');
