@@ -147,7 +147,7 @@ interface TrieCtx {
 
 export class Classifier {
   private readonly subtables: Subtable[] = [];
-  private tries: PrefixTrie[] | undefined;
+  private readonly tries: (PrefixTrie | undefined)[] = [];
 
   constructor(groups: readonly RuleGroup[]) {
     const byMask = new Map<string, Subtable>();
@@ -165,19 +165,17 @@ export class Classifier {
     this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
   }
 
-  /** The nw_dst and nw_src prefix tries, over every rule with a prefix there. */
-  private prefixTries(): PrefixTrie[] {
-    if (!this.tries) {
-      this.tries = TRIE_MEMBERS.map((m, j) => {
-        const trie = new PrefixTrie();
-        for (const st of this.subtables) {
-          const plen = st.triePlen[j];
-          if (plen) for (const g of st.groups) for (const v of g.values(m)) trie.insert(v, plen);
-        }
-        return trie;
-      });
+  /** The prefix trie of TRIE_MEMBERS[j] (nw_dst, nw_src), over every rule with a prefix there, built when first consulted. */
+  private prefixTrie(j: number): PrefixTrie {
+    let trie = this.tries[j];
+    if (!trie) {
+      trie = this.tries[j] = new PrefixTrie();
+      for (const st of this.subtables) {
+        const plen = st.triePlen[j];
+        if (plen) for (const g of st.groups) for (const v of g.values(TRIE_MEMBERS[j])) trie.insert(v, plen);
+      }
     }
-    return this.tries;
+    return trie;
   }
 
   /**
@@ -225,7 +223,7 @@ export class Classifier {
       if (!ctx.done) {
         ctx.done = true;
         if (flow[M.dl_type] === ETH_TYPE.IP) {
-          const r = this.prefixTries()[j].lookup(Number(flow[m]));
+          const r = this.prefixTrie(j).lookup(Number(flow[m]));
           ctx.maskbits = r.maskbits;
           ctx.plens = r.plens;
         } else ctx.plens = 'all';
