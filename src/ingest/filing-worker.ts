@@ -1,17 +1,17 @@
 // Filing a large dump's lines (table-index.ts) on two threads. Filing is most
 // of what loading a million-line dump costs, and each table's lines are filed
 // on their own, so a worker thread takes tables too: it decodes the same
-// bytes (shared memory, no copy), indexes them as the main thread does, and
-// both claim tables, largest first, from one shared counter until none are
-// left. The worker sends back the shapes it filed (numbers only), which the
+// bytes (shared memory, no copy) while the main thread indexes them, takes
+// that index (each table's line offsets), and both claim tables, largest
+// first, from one shared counter until none are left. The worker sends back the shapes it filed (numbers only), which the
 // main thread adopts. Any failure on either side (a bad line, a worker that
 // cannot start) leaves the serial filing to do the work and report the error
 // exactly as it would have.
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { PortNames } from '../ofp/ports.js';
-import { indexFlowsDump, type FlowsContext } from './flows.js';
+import type { FlowsContext, FlowsIndex, TableLines } from './flows.js';
 import type { SharedText } from './sources.js';
-import { tablesOf, type FiledShape, type IndexedTable } from './table-index.js';
+import { IndexedTable, type FiledShape } from './table-index.js';
 
 /**
  * How large dumps are filed: 'shared' by this thread and a worker, which
@@ -42,6 +42,9 @@ interface FilingJob {
   port: MessagePort;
 }
 
+/** The main thread's index, as the worker receives it: each table's line offsets. */
+type SharedIndex = [number, Omit<TableLines<Int32Array>, 'text'>][];
+
 type FilingReply = { filed: [number, FiledShape[]][] } | { failed: string };
 
 /** A started worker, claiming tables as soon as it has indexed the dump. */
@@ -59,6 +62,14 @@ export class FilingWorker {
     // It must never keep the process alive, nor fail it: a worker that cannot start just claims nothing.
     this.worker.unref();
     this.worker.on('error', () => {});
+  }
+
+  /** Hands the worker this thread's index of the dump, which it files from. */
+  shareIndex(index: FlowsIndex): void {
+    const shared: SharedIndex = [...index.byTable].map(([id, l]) => [id, {
+      starts: new Int32Array(l.starts), ends: new Int32Array(l.ends), heads: new Int32Array(l.heads), lineNos: new Int32Array(l.lineNos),
+    }]);
+    this.channel.port1.postMessage(shared);
   }
 
   /**
@@ -120,33 +131,36 @@ export function isFilingWorker(): boolean {
   return !isMainThread && (workerData as Partial<FilingJob> | undefined)?.oftraceFiling === true;
 }
 
-/** The worker's side: the same index as the main thread's, then tables claimed until none are left. */
+/** The worker's side: the text decoded while the main thread indexes it, then tables claimed until none are left. */
 export function runFilingWorker(): void {
   const job = workerData as FilingJob;
-  let reply: FilingReply;
   const alive = () => Atomics.add(job.counters, ALIVE, 1);
   alive();
-  try {
-    const { bytes, encoding } = job.shared;
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(encoding);
-    const ctx: FlowsContext = {
-      file: job.file, ports: job.ports && new PortNames(job.ports), tables: job.tables && new PortNames(job.tables),
-    };
-    const tables = tablesOf(indexFlowsDump(text, ctx), ctx);
-    alive();
-    const order = claimOrder(tables);
-    const filed: [number, FiledShape[]][] = [];
-    for (let k; (k = Atomics.add(job.counters, NEXT_CLAIM, 1)) < order.length;) {
-      const table = tables.get(order[k])!;
-      table.fileAll();
-      filed.push([order[k], table.filedShapes()]);
+  const { bytes, encoding } = job.shared;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(encoding);
+  const ctx: FlowsContext = {
+    file: job.file, ports: job.ports && new PortNames(job.ports), tables: job.tables && new PortNames(job.tables),
+  };
+  job.port.once('message', (index: SharedIndex) => {
+    let reply: FilingReply;
+    try {
       alive();
+      const tables = new Map(index.map(([id, offsets]) => [id, new IndexedTable({ text, ...offsets }, ctx)]));
+      const order = claimOrder(tables);
+      const filed: [number, FiledShape[]][] = [];
+      for (let k; (k = Atomics.add(job.counters, NEXT_CLAIM, 1)) < order.length;) {
+        const table = tables.get(order[k])!;
+        table.fileAll();
+        filed.push([order[k], table.filedShapes()]);
+        alive();
+      }
+      reply = { filed };
+    } catch (e) {
+      reply = { failed: String(e) };
     }
-    reply = { filed };
-  } catch (e) {
-    reply = { failed: String(e) };
-  }
-  job.port.postMessage(reply);
-  Atomics.store(job.counters, WORKER_DONE, 1);
-  Atomics.notify(job.counters, WORKER_DONE);
+    job.port.postMessage(reply);
+    job.port.close();
+    Atomics.store(job.counters, WORKER_DONE, 1);
+    Atomics.notify(job.counters, WORKER_DONE);
+  });
 }

@@ -135,14 +135,18 @@ export interface FlowsIndex {
   resetCounts: number;
 }
 
-/** One table's flow lines: offsets into the dump's text, so a line costs no string until it is read. */
-export interface TableLines {
+/**
+ * One table's flow lines: offsets into the dump's text, so a line costs no
+ * string until it is read. Arrays while indexing; a filing worker receives
+ * them as Int32Arrays (filing-worker.ts).
+ */
+export interface TableLines<Offsets extends ArrayLike<number> = ArrayLike<number>> {
   text: string;
-  starts: number[];
-  ends: number[];
+  starts: Offsets;
+  ends: Offsets;
   /** Where each line's `actions=` is (its end when it has none): the match ends before it. */
-  heads: number[];
-  lineNos: number[];
+  heads: Offsets;
+  lineNos: Offsets;
 }
 
 export function tableLine(lines: TableLines, i: number): SourceLine {
@@ -189,6 +193,7 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
   if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
   rejectBinary(text, ctx.file);
   const index: FlowsIndex = { byTable: new Map(), lineTables: [], flowCount: 0, resetCounts: 0 };
+  const byTable = new Map<number, TableLines<number[]>>();
   const actions = new NextOccurrence(text, 'actions=');
   const tableKey = new NextOccurrence(text, 'table=');
   const resetCounts = new NextOccurrence(text, 'reset_counts');
@@ -224,8 +229,11 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
       table = id === undefined || id > 254 ? -1 : id;
       break;
     }
-    let lines = index.byTable.get(table);
-    if (!lines) index.byTable.set(table, (lines = { text, starts: [], ends: [], heads: [], lineNos: [] }));
+    let lines = byTable.get(table);
+    if (!lines) {
+      byTable.set(table, (lines = { text, starts: [], ends: [], heads: [], lineNos: [] }));
+      index.byTable.set(table, lines);
+    }
     lines.starts.push(start);
     lines.ends.push(end);
     lines.heads.push(headEnd);

@@ -135,9 +135,11 @@ function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressS
   for (const d of dumps) {
     const br = bridgeOf(snap, d.bridge!);
     const ctx: FlowsContext = { file: d.file, ports: portNames(br), progress };
-    // A large dump, its bridge's only one: a worker starts now, to index it alongside this thread.
+    // A large dump, its bridge's only one: a worker starts now, to decode it while this thread indexes it.
     const worker = dumps.filter((o) => o.bridge === d.bridge).length === 1 ? startFilingWorker(d.shared, ctx) : undefined;
-    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index: indexFlowsDump(d.text, ctx), ctx, worker }]);
+    const index = indexFlowsDump(d.text, ctx);
+    worker?.shareIndex(index);
+    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index, ctx, worker }]);
   }
   for (const [name, candidates] of byBridge) {
     const { index, ctx, worker } = chooseFlows(candidates);

@@ -171,12 +171,21 @@ function mix(h: number, v: number): number {
 const STOP = new Uint8Array(128);
 for (const c of ' \t"()[]{}=') STOP[c.charCodeAt(0)] = 1;
 
-/** A shape as a filing worker sends it (numbers only): the mask is its first line's, and the tokens matter only while filing. */
-export type FiledShape = Omit<Shape, 'mask' | 'tokens'>;
+/**
+ * A shape as a filing worker sends it: numbers in typed arrays (copied, not
+ * serialized, between threads); the mask is its first line's, and the
+ * tokens matter only while filing.
+ */
+export type FiledShape = Omit<ShapeOf<Int32Array, Float64Array>, 'mask' | 'tokens'>;
 
-interface Shape {
+/** A shape while its lines are filed... */
+type Shape = ShapeOf<number[], number[]>;
+/** ... and as lookups read it, filed here or adopted. */
+type FiledOrAdopted = ShapeOf<ArrayLike<number>, ArrayLike<number>>;
+
+interface ShapeOf<Lines, Numbers> {
   /** The shape's lines, in dump order; the first one is parsed for the mask. */
-  lines: number[];
+  lines: Lines;
   mask: Flow;
   maxPriority: number;
   /** The lines' items as numbers: each key, with the `/mask` or value text the shape keeps. */
@@ -186,9 +195,9 @@ interface Shape {
   /** Whether lookups may go by the hashes: every varying item is a whole member that no other item sets. */
   hashed: boolean;
   /** N_STAGES numbers per line: its values of stages 0..s hashed, for each s; NaN for a line the read could not hash. */
-  hashes: number[];
+  hashes: Numbers;
   /** Per VALUE_MEMBERS entry the shape matches: each line's value (NaN: parse the line)... */
-  values: (number[] | undefined)[];
+  values: (Numbers | undefined)[];
   /** ... and which entries those are. */
   valueIndexes: number[];
 }
@@ -224,7 +233,7 @@ function keptText(text: string): number {
 export class IndexedTable implements TableSource {
   private readonly built: (Rule | undefined)[];
   /** Shapes in the order their first lines come... */
-  private readonly shapes: Shape[] = [];
+  private readonly shapes: FiledOrAdopted[] = [];
   /** ... by the hash of their tokens... */
   private readonly byTokens = new Map<number, Shape[]>();
   /** ... and, for lines only the full parse reads, by mask. */
@@ -264,7 +273,9 @@ export class IndexedTable implements TableSource {
 
   /** The shapes, once every line is filed, for another thread to adopt. */
   filedShapes(): FiledShape[] {
-    return this.shapes.map(({ mask: _, tokens: __, ...numbers }) => numbers);
+    return this.shapes.map(({ mask: _, tokens: __, lines, hashes, values, ...rest }) => ({
+      ...rest, lines: Int32Array.from(lines), hashes: Float64Array.from(hashes), values: values.map((v) => v && Float64Array.from(v)),
+    }));
   }
 
   /** Takes the shapes another thread filed this table's lines into (filedShapes()). */
@@ -446,7 +457,7 @@ class LazyGroup implements RuleGroup {
   private byHash: Map<number, number[]>[] | undefined;
   private lookups = 0;
 
-  constructor(private readonly table: IndexedTable, private readonly shape: Shape) {
+  constructor(private readonly table: IndexedTable, private readonly shape: FiledOrAdopted) {
     this.mask = shape.mask;
     this.maxPriority = shape.maxPriority;
     this.out = new Uint8Array(shape.lines.length);
@@ -542,8 +553,10 @@ class LazyGroup implements RuleGroup {
     const j = VALUE_MEMBERS.indexOf(member);
     if (j < 0) throw new Error(`values() of member ${member}, not one of VALUE_MEMBERS`);
     const values = this.shape.values[j];
-    if (!values) return this.shape.lines.map(() => 0);
-    return values.map((v, n) => (Number.isNaN(v) ? Number(this.table.rule(this.shape.lines[n]).match.flow[member]) : v));
+    const { lines } = this.shape;
+    const out = new Array<number>(lines.length).fill(0);
+    if (values) for (let n = 0; n < out.length; n++) out[n] = Number.isNaN(values[n]) ? Number(this.table.rule(lines[n]).match.flow[member]) : values[n];
+    return out;
   }
 }
 
