@@ -88,7 +88,11 @@ function radixSort(values: Uint32Array): Uint32Array {
   for (let shift = 0; shift < 32; shift += 8) {
     at.fill(0);
     for (let i = 0; i < from.length; i++) at[(from[i] >>> shift) & 0xff]++;
-    for (let d = 0, sum = 0; d < 256; d++) [at[d], sum] = [sum, sum + at[d]];
+    for (let d = 0, sum = 0; d < 256; d++) {
+      const count = at[d];
+      at[d] = sum;
+      sum += count;
+    }
     for (let i = 0; i < from.length; i++) to[at[(from[i] >>> shift) & 0xff]++] = from[i];
     [from, to] = [to, from];
   }
