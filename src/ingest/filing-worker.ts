@@ -3,10 +3,10 @@
 // on their own, so a worker thread takes tables too: it decodes the same
 // bytes (shared memory, no copy) while the main thread indexes them, takes
 // that index (each table's line offsets), and both claim tables, largest
-// first, from one shared counter until none are left. The worker sends back the shapes it filed (numbers only), which the
-// main thread adopts. Any failure on either side (a bad line, a worker that
-// cannot start) leaves the serial filing to do the work and report the error
-// exactly as it would have.
+// first, from one shared counter until none are left. The worker sends back
+// the shapes it filed (typed arrays), which the main thread adopts. Any
+// failure on either side (a bad line, a worker that cannot start) leaves the
+// serial filing to do the work and report the error exactly as it would have.
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { PortNames } from '../ofp/ports.js';
 import type { FlowsContext, FlowsIndex, TableLines } from './flows.js';
@@ -16,8 +16,9 @@ import { IndexedTable, type FiledShape } from './table-index.js';
 /**
  * How large dumps are filed: 'shared' by this thread and a worker, which
  * runs `script` (the bundle, whose entry runs runFilingWorker off the main
- * thread); 'worker' by the worker alone, failing loudly rather than falling
- * back to this thread (tests: the worker's side is always exercised).
+ * thread); 'worker' by the worker alone, failing loudly if it breaks down
+ * rather than falling back to this thread (tests: the worker's side is
+ * always exercised).
  * Without a script, loading stays on one thread.
  */
 let workers: { script: string; filing: 'shared' | 'worker' } | undefined;
@@ -45,9 +46,10 @@ interface FilingJob {
 /** The main thread's index, as the worker receives it: each table's line offsets. */
 type SharedIndex = [number, Omit<TableLines<Int32Array>, 'text'>][];
 
-type FilingReply = { filed: [number, FiledShape[]][] } | { failed: string };
+/** The worker's tables, or what went wrong filing them (a bad line: the serial filing reports it). */
+type FilingReply = { filed: [number, FiledShape[]][] } | 'line failed';
 
-/** A started worker, claiming tables as soon as it has indexed the dump. */
+/** A started worker: it decodes the dump, then claims tables as soon as it has the main thread's index. */
 export class FilingWorker {
   private readonly counters = new Int32Array(new SharedArrayBuffer(12));
   private readonly channel = new MessageChannel();
@@ -62,6 +64,11 @@ export class FilingWorker {
     // It must never keep the process alive, nor fail it: a worker that cannot start just claims nothing.
     this.worker.unref();
     this.worker.on('error', () => {});
+  }
+
+  /** Stops the worker (this thread could not index the dump). */
+  stop(): void {
+    void this.worker.terminate();
   }
 
   /** Hands the worker this thread's index of the dump, which it files from. */
@@ -95,24 +102,24 @@ export class FilingWorker {
         break;
       }
     }
-    const failed = ok ? (mine < order.length ? this.adoptFiled(tables) : undefined) : 'a line this thread filed';
-    void this.worker.terminate();
-    if (failed && this.filing === 'worker') throw new Error(`filing worker: ${failed}`);
-    return !failed;
+    const outcome = !ok ? 'line failed' : mine < order.length ? this.adoptFiled(tables) : 'adopted';
+    this.stop();
+    if (typeof outcome === 'object' && this.filing === 'worker') throw new Error(`filing worker: ${outcome.broken}`);
+    return outcome === 'adopted';
   }
 
-  /** Waits for the worker's tables and adopts them; what failed, if something did. */
-  private adoptFiled(tables: Map<number, IndexedTable>): string | undefined {
+  /** Waits for the worker's tables and adopts them, unless a line failed there or the worker broke down. */
+  private adoptFiled(tables: Map<number, IndexedTable>): 'adopted' | 'line failed' | { broken: string } {
     for (let seen = -1, quietSince = Date.now(); Atomics.wait(this.counters, WORKER_DONE, 0, 1000) === 'timed-out';) {
       const alive = Atomics.load(this.counters, ALIVE);
       if (alive !== seen) [seen, quietSince] = [alive, Date.now()];
-      else if (Date.now() - quietSince > QUIET_MS) return `no sign of life in ${QUIET_MS / 1000} s`;
+      else if (Date.now() - quietSince > QUIET_MS) return { broken: `no sign of life in ${QUIET_MS / 1000} s` };
     }
     const reply = receiveMessageOnPort(this.channel.port1)?.message as FilingReply | undefined;
-    if (!reply) return 'no reply';
-    if ('failed' in reply) return reply.failed;
+    if (!reply) return { broken: 'no reply' };
+    if (reply === 'line failed') return reply;
     for (const [id, shapes] of reply.filed) tables.get(id)!.adopt(shapes);
-    return undefined;
+    return 'adopted';
   }
 }
 
@@ -155,8 +162,8 @@ export function runFilingWorker(): void {
         alive();
       }
       reply = { filed };
-    } catch (e) {
-      reply = { failed: String(e) };
+    } catch {
+      reply = 'line failed';
     }
     job.port.postMessage(reply);
     job.port.close();

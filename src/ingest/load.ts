@@ -137,7 +137,13 @@ function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressS
     const ctx: FlowsContext = { file: d.file, ports: portNames(br), progress };
     // A large dump, its bridge's only one: a worker starts now, to decode it while this thread indexes it.
     const worker = dumps.filter((o) => o.bridge === d.bridge).length === 1 ? startFilingWorker(d.shared, ctx) : undefined;
-    const index = indexFlowsDump(d.text, ctx);
+    let index: FlowsIndex;
+    try {
+      index = indexFlowsDump(d.text, ctx);
+    } catch (e) {
+      worker?.stop();
+      throw e;
+    }
     worker?.shareIndex(index);
     byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index, ctx, worker }]);
   }

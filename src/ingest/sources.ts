@@ -82,8 +82,10 @@ function readBytes(file: string): Uint8Array {
     const size = fstatSync(fd).size;
     if (size < SHARED_MIN_BYTES) return readFileSync(fd);
     const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    for (let at = 0, n = 1; at < size && n > 0; at += n) n = readSync(fd, bytes, at, size - at, at);
-    return bytes;
+    let at = 0;
+    for (let n = 1; at < size && n > 0; at += n) n = readSync(fd, bytes, at, size - at, at);
+    // A file cut short while it was read: what was there.
+    return at < size ? bytes.subarray(0, at) : bytes;
   } finally {
     closeSync(fd);
   }

@@ -3,11 +3,11 @@
 // `oftrace` on the PATH. (`.ci/run` builds and checks the executable itself:
 // 100 MB and several seconds is too much for every `npm test`.)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { bundleCli } from '../../scripts/bundle.mjs';
 import { generateSnapshot } from '../../bench/ovn-like.js';
@@ -61,26 +61,46 @@ describe('single-file bundle (what dist/oftrace runs)', () => {
 // which runs the bundle. Here the worker files every table, and the traces
 // must be those of the same dump loaded on one thread.
 describe('a dump filed by a worker thread', () => {
-  it('traces as the same dump filed on this thread, packet for packet', async () => {
-    const bundle = join(tmp, 'worker', 'oftrace.cjs');
-    await bundleCli(bundle);
+  const bundle = join(tmp, 'worker', 'oftrace.cjs');
+  const load = (dir: string, shared: boolean) => {
+    const dumps = readDumpsDir(dir).map((d) => (shared && d.kind === 'flows' ? { ...d, shared: shareBytes(readFileSync(d.file)) } : d));
+    setFilingWorkers(shared ? bundle : undefined, 'worker');
+    try {
+      return new World(loadSnapshot(dumps));
+    } finally {
+      setFilingWorkers(undefined);
+    }
+  };
+
+  beforeAll(() => bundleCli(bundle), 60_000);
+
+  it('traces as the same dump filed on this thread, packet for packet', () => {
     const dir = join(tmp, 'ovn-like');
     const g = generateSnapshot(dir, { flows: 4000, seed: 3 });
-    const load = (shared: boolean) => {
-      const dumps = readDumpsDir(dir).map((d) => (shared && d.kind === 'flows' ? { ...d, shared: shareBytes(readFileSync(d.file)) } : d));
-      setFilingWorkers(shared ? bundle : undefined, 'worker');
-      try {
-        return new World(loadSnapshot(dumps));
-      } finally {
-        setFilingWorkers(undefined);
-      }
-    };
-    const [one, two] = [load(false), load(true)];
+    const [one, two] = [load(dir, false), load(dir, true)];
     const trace = (world: World, packet: string) => {
       const bridge = world.bridges.get('br-int')!;
       return formatTraceOvs(ofprotoTrace({ world, bridge, flow: parseTraceFlow(packet, bridge.names) as Flow, ctNext: [] }));
     };
     for (const packet of g.packets.slice(0, 60)) expect(trace(two, packet)).toBe(trace(one, packet));
+  }, 60_000);
+
+  it('has a bad line reported as one thread reports it, with its place', () => {
+    const dir = join(tmp, 'ovn-like-bad');
+    generateSnapshot(dir, { flows: 4000, seed: 3 });
+    const file = join(dir, 'ovs-ofctl_dump-flows_br-int');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[3000] = lines[3000].replace('priority=', 'bogus_field=1,priority=');
+    writeFileSync(file, lines.join('\n'));
+    const error = (shared: boolean) => {
+      try {
+        load(dir, shared);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(error(false)).toMatch(/:3001:\d+: unknown field "bogus_field"$/);
+    expect(error(true)).toBe(error(false));
   }, 60_000);
 });
 
