@@ -7,7 +7,9 @@
 //   --timeout 600           seconds before a cold run is abandoned
 //   --seed 1                generator seed
 //   --ovs                   round-trip the first size through a real ovs-vswitchd
-//                           (ovs-ofctl --bundle add-flows, dump-flows) and trace OVS's dump
+//                           (ovs-ofctl --bundle add-flows, dump-flows) and trace OVS's dump;
+//                           the first --ovs-traces sample packets (default 20) are traced
+//                           by OVS too, and the outputs compared section by section
 //   --no-build              use dist/oftrace.cjs as it is (default: bundle first; bin/oftrace runs it)
 //   --keep                  keep the generated snapshots (printed paths)
 //
@@ -23,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { compareTrace, formatSummary, summarize } from '../test/oracle/compare.js';
 import { generateSnapshot, BRIDGE, type Generated } from './ovn-like.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,6 +44,7 @@ function args() {
     timeoutMs: Number(val('--timeout', '600')) * 1000,
     seed: Number(val('--seed', '1')),
     ovs: a.includes('--ovs'),
+    ovsTraces: Number(val('--ovs-traces', '20')),
     build: !a.includes('--no-build'),
     keep: a.includes('--keep'),
   };
@@ -88,8 +92,12 @@ function repeat(n: number, f: () => Run): Run[] {
   return out;
 }
 
-/** Replace the generated flow dump by what a real ovs-vswitchd dumps after loading it. */
-async function roundTripThroughOvs(g: Generated): Promise<void> {
+/**
+ * Replace the generated dumps by what a real ovs-vswitchd shows after loading
+ * the flows, and compare its traces of the first `traces` sample packets
+ * with oftrace's on those dumps (bin/oftrace: a large dump loads on two threads).
+ */
+async function roundTripThroughOvs(g: Generated, traces: number): Promise<void> {
   const { ovsInstalled, withSandbox } = await import('../test/oracle/ovs-sandbox.js');
   if (!ovsInstalled()) {
     console.log('  --ovs: Open vSwitch not installed; tracing the generated dump');
@@ -117,6 +125,19 @@ async function roundTripThroughOvs(g: Generated): Promise<void> {
     } finally {
       closeSync(fd);
     }
+    // The rest of the snapshot as OVS shows it: datapath port numbers are the dummy datapath's own.
+    writeFileSync(join(g.dir, 'ovs-appctl_dpif.show'), sb.appctl('dpif/show').stdout);
+    writeFileSync(join(g.dir, `ovs-ofctl_show_${BRIDGE}`), sb.ofctl('show', BRIDGE).stdout);
+    writeFileSync(join(g.dir, 'ovs-vsctl_-t_5_show'), sb.vsctl('show'));
+    const results = g.packets.slice(0, traces).map((packet) => {
+      const ovs = sb.appctl('ofproto/trace', BRIDGE, packet);
+      const ours = spawnSync(process.execPath, ['bin/oftrace', '--dumps', g.dir, BRIDGE, packet], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+      return compareTrace(ovs, { stdout: ours.stdout, stderr: ours.stderr, exit: ours.status ?? -1 });
+    });
+    console.log(`  --ovs: the first ${results.length} sample packets traced by OVS and by oftrace on OVS's dumps:`);
+    console.log(formatSummary(summarize(results)).replace(/^/gm, '    '));
+    const first = results.find((r) => !r.agree.whole);
+    if (first) console.log(`    first difference:\n${first.diff}`);
   });
   rmSync(addFile);
   const dumped = readFileSync(g.flowsFile, 'utf8');
@@ -165,7 +186,7 @@ async function main() {
       const g = generateSnapshot(dir, { flows: size, seed: o.seed });
       const mb = readFileSync(g.flowsFile).length / 2 ** 20;
       console.log(`== ${g.flows} flows (${fmt(mb, 1)} MiB dump, generated in ${fmt((performance.now() - tg) / 1000, 1)} s)${o.keep ? ` in ${dir}` : ''}`);
-      if (o.ovs && k === 0) await roundTripThroughOvs(g);
+      if (o.ovs && k === 0) await roundTripThroughOvs(g, o.ovsTraces);
       const packet = g.packets[0];
 
       const floor = repeat(o.runs, () => measure([process.execPath, '-e',
