@@ -16,8 +16,8 @@
 // The floor is a fresh `node -e` that reads the same flow dump and splits it
 // into lines: the least any Node CLI must spend on the file. Cold runs are
 // `node bin/oftrace --dumps DIR br-int FLOW` under /usr/bin/time -v (wall time
-// measured here, peak RSS from time's report); a dump of 32 MiB or more,
-// which loads on two threads, is also run with OFTRACE_THREADS=1. Nothing
+// measured here, peak RSS from time's report); a dump large enough to load
+// on two threads (SHARED_MIN_BYTES) is also run with OFTRACE_THREADS=1. Nothing
 // here asserts a timing.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { SHARED_MIN_BYTES } from '../src/ingest/sources.js';
 import { compareTrace, formatSummary, summarize } from '../test/oracle/compare.js';
 import { generateSnapshot, BRIDGE, type Generated } from './ovn-like.js';
 
@@ -208,7 +209,7 @@ async function main() {
       };
       const good = report('oftrace cold trace', coldRuns());
       // Large dumps load on two threads (src/ingest/filing-worker.ts); this is the same on one.
-      if (mb >= 32) report('  the same, OFTRACE_THREADS=1', coldRuns({ OFTRACE_THREADS: '1' }));
+      if (mb * 2 ** 20 >= SHARED_MIN_BYTES) report('  the same, OFTRACE_THREADS=1', coldRuns({ OFTRACE_THREADS: '1' }));
       if (k === 0 && good.length > 0) {
         const b = batch(dir, g.packets, o.batch, o.runs, o.timeoutMs, median(good.map((r) => r.wallMs)));
         const bad = b.runs.find((r) => !r.ok);
