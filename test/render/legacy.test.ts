@@ -19,6 +19,8 @@ const regs = (tabs: string, set: Record<number, string> = {}) =>
   `${tabs}Resubmitted regs:${Array.from({ length: 16 }, (_, i) => ` reg${i}=${set[i] ?? '0x0'}`).join('')}`;
 
 const text = (...lines: string[]) => lines.join('\n') + '\n';
+/** The last `n` lines of an output, as text() writes them. */
+const lastLines = (out: string, n: number) => out.split('\n').slice(-n - 1).join('\n');
 
 describe('--format legacy', () => {
   it('a table-0 miss lands on the internal no_packet_in_rule, reported as 2.x reported it', async () => {
@@ -164,23 +166,23 @@ describe('--format legacy', () => {
     ));
   });
 
-  it('slow-path reasons follow Datapath actions, bulleted with a tab', async () => {
-    const out = await legacy('--dumps', fixture('family-ipv6-arp-icmp'), 'br0', 'arp,in_port=1,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=1,arp_spa=10.0.0.1,arp_tpa=10.0.0.254,arp_sha=00:00:00:00:00:01,arp_tha=00:00:00:00:00:00');
-    expect(out.split('\n').slice(-4).join('\n')).toBe(text(
-      'Datapath actions: set(eth(src=00:00:00:00:fe:fe,dst=00:00:00:00:00:01)),set(arp(sip=10.0.0.254,tip=10.0.0.1,op=2,sha=00:00:00:00:fe:fe,tha=00:00:00:00:00:01)),1',
-      'This flow is handled by the userspace slow path because it:',
-      '\t- Uses action(s) not supported by datapath.',
-    ));
-  });
-
-  it('a failed translation: Datapath actions: drop, then the reason on the next line', async () => {
-    const out = await legacy('--dumps', fixture('family-vlan-mpls-2'), 'br0', 'icmp,in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,nw_src=10.0.9.9,nw_dst=10.0.0.1,nw_ttl=64,icmp_type=8');
-    expect(out.split('\n').slice(-5).join('\n')).toBe(text(
-      'Final flow: mpls,in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,mpls_label=0,mpls_tc=0,mpls_ttl=64,mpls_bos=0,mpls_lse1=64,mpls_lse2=320',
-      'Megaflow: recirc_id=0,ip,in_port=1,nw_dst=10.0.0.1,nw_tos=0,nw_ttl=64,mpls_label=0,mpls_tc=0,mpls_ttl=0,mpls_bos=0,mpls_lse1=0,mpls_lse2=0x00000000/0x00000100,nw_frag=no',
-      'Datapath actions: drop',
-      'Translation failed (Too many MPLS labels), packet is dropped.',
-    ));
+  // How 2.x ends a trace after Datapath actions: the fixture, the packet, the last lines.
+  it.each([
+    ['slow-path reasons follow Datapath actions, bulleted with a tab', 'family-ipv6-arp-icmp',
+      'arp,in_port=1,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=1,arp_spa=10.0.0.1,arp_tpa=10.0.0.254,arp_sha=00:00:00:00:00:01,arp_tha=00:00:00:00:00:00', [
+        'Datapath actions: set(eth(src=00:00:00:00:fe:fe,dst=00:00:00:00:00:01)),set(arp(sip=10.0.0.254,tip=10.0.0.1,op=2,sha=00:00:00:00:fe:fe,tha=00:00:00:00:00:01)),1',
+        'This flow is handled by the userspace slow path because it:',
+        '\t- Uses action(s) not supported by datapath.',
+      ]],
+    ['a failed translation: Datapath actions: drop, then the reason on the next line', 'family-vlan-mpls-2',
+      'icmp,in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,nw_src=10.0.9.9,nw_dst=10.0.0.1,nw_ttl=64,icmp_type=8', [
+        'Final flow: mpls,in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,mpls_label=0,mpls_tc=0,mpls_ttl=64,mpls_bos=0,mpls_lse1=64,mpls_lse2=320',
+        'Megaflow: recirc_id=0,ip,in_port=1,nw_dst=10.0.0.1,nw_tos=0,nw_ttl=64,mpls_label=0,mpls_tc=0,mpls_ttl=0,mpls_bos=0,mpls_lse1=0,mpls_lse2=0x00000000/0x00000100,nw_frag=no',
+        'Datapath actions: drop',
+        'Translation failed (Too many MPLS labels), packet is dropped.',
+      ]],
+  ])('%s', async (_, scenario, flow, ending) => {
+    expect(lastLines(await legacy('--dumps', fixture(scenario), 'br0', flow), ending.length)).toBe(text(...ending));
   });
 
   it('is one of --format\'s choices; an unknown one is a one-line error', async () => {
