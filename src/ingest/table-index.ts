@@ -98,20 +98,34 @@ function integerAt(text: string, start: number, end: number): number {
   let v = 0;
   if (end - start > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x78) { // 0x
     for (let p = start + 2; p < end; p++) {
-      const c = text.charCodeAt(p) | 0x20;
-      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-      if (d < 0 || v >= MAX_EXACT / 16) return NaN;
+      const d = hexDigit(text.charCodeAt(p));
+      if (Number.isNaN(d) || v >= MAX_EXACT / 16) return NaN;
       v = v * 16 + d;
     }
     return v;
   }
+  return decimalAt(text, start, end);
+}
+
+/** A decimal integer text as a number, else NaN (also when MAX_EXACT or more). */
+function decimalAt(text: string, start: number, end: number): number {
   if (end === start || end - start > 15) return NaN;
+  let v = 0;
   for (let p = start; p < end; p++) {
     const c = text.charCodeAt(p);
     if (c < 0x30 || c > 0x39) return NaN;
     v = v * 10 + (c - 0x30);
   }
   return v < MAX_EXACT ? v : NaN;
+}
+
+/**
+ * A port number as parsePort reads one: decimal only; a 32-bit OpenFlow 1.1
+ * number (4294967294 for LOCAL) is NaN here, so the field's parser maps it.
+ */
+function portAt(text: string, start: number, end: number): number {
+  const v = decimalAt(text, start, end);
+  return v <= 0xffff ? v : NaN;
 }
 
 /** A hex digit's value, else NaN. */
@@ -141,7 +155,7 @@ function and52(a: number, b: number): number {
 /** How the fast read takes a value of each field format as a number. */
 const NUMBER_READERS: Record<string, (text: string, start: number, end: number) => number> = {
   IPv4: ipv4At, Ethernet: macAt, decimal: integerAt, hexadecimal: integerAt,
-  'OpenFlow 1.0 port': integerAt, 'OpenFlow 1.1+ port': integerAt,
+  'OpenFlow 1.0 port': portAt, 'OpenFlow 1.1+ port': portAt,
 };
 
 /**
@@ -337,7 +351,7 @@ export class IndexedTable implements TableSource {
       const ve = p++;
       const kind = info.kind;
       if (info.stat) {
-        if (info.priority) prio = integerAt(text, vs, ve);
+        if (info.priority) prio = decimalAt(text, vs, ve); // as the full parse reads it
         if (prio > 0xffff || Number.isNaN(prio)) return this.fileParsed(i);
         continue;
       }
