@@ -47,9 +47,10 @@ interface KeyInfo {
   members: number[];
 }
 
-const keyInfos = new Map<string, KeyInfo>();
-/** The same, by keyHash and length, to find a key in the text without cutting it out. */
+/** Every key read so far, by keyHash, to find a key in the text without cutting it out... */
 const keyInfosAt = new Map<number, KeyInfo[]>();
+/** ... and how many there are (each one's id). */
+let keyCount = 0;
 
 /** The hash fileNext computes of a key's characters as it reads them. */
 const keyHash = (h: number, c: number) => (Math.imul(h, 31) + c) | 0;
@@ -67,16 +68,12 @@ function keyInfoAt(text: string, start: number, end: number, h: number): KeyInfo
     }
   }
   const key = text.slice(start, end);
-  let info = keyInfos.get(key);
-  if (!info) {
-    const kind = itemKind(key);
-    const proto = protocolShorthand(key);
-    info = {
-      key, id: keyInfos.size, stat: isStatKey(key), priority: key === 'priority', kind,
-      members: kind ? kind.field.segments.map((s) => s.member) : proto ? [M.dl_type, ...(proto[1] === undefined ? [] : [M.nw_proto])] : [],
-    };
-    keyInfos.set(key, info);
-  }
+  const kind = itemKind(key);
+  const proto = protocolShorthand(key);
+  const info: KeyInfo = {
+    key, id: keyCount++, stat: isStatKey(key), priority: key === 'priority', kind,
+    members: kind ? kind.field.segments.map((s) => s.member) : proto ? [M.dl_type, ...(proto[1] === undefined ? [] : [M.nw_proto])] : [],
+  };
   if (known) known.push(info);
   else keyInfosAt.set(h, [info]);
   return info;
@@ -531,7 +528,8 @@ class LazyGroup implements RuleGroup {
 
   private hashIndex(): Map<number, number[]>[] {
     const { hashes, lines } = this.shape;
-    return Array.from({ length: N_STAGES }, (_, s) => {
+    // take() asks about stages up to the last with members only.
+    return Array.from({ length: this.lastStage + 1 }, (_, s) => {
       const index = new Map<number, number[]>();
       for (let n = 0; n < lines.length; n++) {
         const h = hashes[n * N_STAGES + s];
