@@ -11,7 +11,7 @@ import { newMatch } from '../meta-flow/match.js';
 import { protocolShorthand } from '../ingest/flows.js';
 import { splitKeyValues } from '../ofp/key-value.js';
 import { OFPP_NONE, parsePort, type PortNames } from '../ofp/ports.js';
-import type { World, XBridge } from '../xlate/world.js';
+import type { Datapath, World, XBridge } from '../xlate/world.js';
 import { odpKeyToFlow, parseOdpFlow, type OdpKeyAttr } from './odp-flow.js';
 import { flowExtract, parseHexPacket } from './packet-extract.js';
 
@@ -64,25 +64,6 @@ export interface TraceInput {
   packet?: Uint8Array;
 }
 
-/** A datapath (ofproto-dpif's dpif_backer), named by its type: the bridges on it and its port names. */
-interface Datapath {
-  bridges: XBridge[];
-  portNames: Map<string, number>;
-}
-
-/** The datapaths by type: "dummy" for dpif/show's "dummy@ovs-dummy", vsctl's datapath_type otherwise. */
-function datapaths(world: World): Map<string, Datapath> {
-  const dps = new Map<string, Datapath>();
-  for (const bridge of world.bridges.values()) {
-    const [type, name] = bridge.br.datapath?.split('@') ?? [bridge.br.datapathType || 'system'];
-    let dp = dps.get(type);
-    if (!dp) dps.set(type, (dp = { bridges: [], portNames: new Map([[name ?? `ovs-${type}`, 0]]) }));
-    dp.bridges.push(bridge);
-    for (const port of bridge.ports.values()) if (port.odpPort !== undefined) dp.portNames.set(port.name, port.odpPort);
-  }
-  return dps;
-}
-
 /** A datapath flow: its bridge is the one whose port it came in on (xlate_lookup_ofproto). */
 function odpInput(dp: Datapath, key: OdpKeyAttr[]): Omit<TraceInput, 'packet'> | string {
   const flow = odpKeyToFlow(key);
@@ -90,7 +71,7 @@ function odpInput(dp: Datapath, key: OdpKeyAttr[]): Omit<TraceInput, 'packet'> |
   // Recirculation state lives in the running switch only.
   if (flow[M.recirc_id]) return `no recirculation data for recirc_id 0x${flow[M.recirc_id].toString(16)}`;
   const odpPort = Number(flow[M.in_port]);
-  const port = dp.bridges.flatMap((b) => [...b.ports.values()]).find((p) => p.odpPort === odpPort);
+  const port = dp.ports.get(odpPort);
   if (!port) return `no OpenFlow port for datapath port ${odpPort}`;
   flow[M.in_port] = BigInt(port.ofport);
   return { bridge: port.bridge, flow };
@@ -121,7 +102,7 @@ export function parseTraceArgs(world: World, args: string[], generate: boolean):
     }
   }
   if (args.length < 1 || args.length > 2) return 'Syntax error';
-  const dps = datapaths(world);
+  const dps = world.datapaths();
   const dp = args.length === 2 ? dps.get(args[0].replace(/^ovs-/, '')) : dps.size === 1 ? [...dps.values()][0] : undefined;
   const flowText = args[args.length - 1];
   const key = parseOdpFlow(flowText, dp?.portNames ?? new Map());

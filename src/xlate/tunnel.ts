@@ -99,8 +99,7 @@ export function tunnelConfig(xport: XPort): TunnelConfig | undefined {
 
 /** ovs_native_tunneling_is_on: only the userspace datapath pushes tunnel headers itself. */
 export function nativeTunneling(br: XBridge): boolean {
-  const type = br.br.datapathType || br.br.datapath?.split('@')[0] || 'system';
-  return type === 'netdev' || type === 'dummy';
+  return br.datapathType === 'netdev' || br.datapathType === 'dummy';
 }
 
 const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;

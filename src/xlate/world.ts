@@ -37,6 +37,11 @@ export class XBridge {
     return this.br.name;
   }
 
+  /** The datapath type it runs on: dpif/show's ("dummy" of "dummy@ovs-dummy"), else vsctl's datapath_type, else system. */
+  get datapathType(): string {
+    return this.br.datapath?.split('@')[0] ?? (this.br.datapathType || 'system');
+  }
+
   classifier(table: number): Classifier | undefined {
     let c = this.classifiers.get(table);
     if (!c) {
@@ -49,8 +54,17 @@ export class XBridge {
   }
 }
 
+/** A datapath (ofproto-dpif's dpif_backer): the bridges on it, its port names and its ports by number. */
+export interface Datapath {
+  bridges: XBridge[];
+  portNames: Map<string, number>;
+  /** The first bridge's port wins a number two bridges claim. */
+  ports: Map<number, XPort>;
+}
+
 export class World {
   readonly bridges = new Map<string, XBridge>();
+  private byType: Map<string, Datapath> | undefined;
   /** No dpif/show or dpctl/show was given: OpenFlow port numbers stand in for datapath ones. */
   readonly missingDatapathPorts: boolean;
 
@@ -79,5 +93,25 @@ export class World {
       const peer = p.type === 'patch' ? p.iface.options.peer : undefined;
       if (peer !== undefined) p.peer = byName.get(peer);
     }
+  }
+
+  /** The datapaths, by XBridge.datapathType. */
+  datapaths(): Map<string, Datapath> {
+    if (this.byType) return this.byType;
+    this.byType = new Map();
+    for (const bridge of this.bridges.values()) {
+      const type = bridge.datapathType;
+      let dp = this.byType.get(type);
+      // The datapath's own port 0 is named as dpif/show names the datapath.
+      const name = bridge.br.datapath?.split('@')[1] ?? `ovs-${type}`;
+      if (!dp) this.byType.set(type, (dp = { bridges: [], portNames: new Map([[name, 0]]), ports: new Map() }));
+      dp.bridges.push(bridge);
+      for (const port of bridge.ports.values()) {
+        if (port.odpPort === undefined) continue;
+        dp.portNames.set(port.name, port.odpPort);
+        if (!dp.ports.has(port.odpPort)) dp.ports.set(port.odpPort, port);
+      }
+    }
+    return this.byType;
   }
 }
