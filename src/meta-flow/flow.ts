@@ -84,6 +84,20 @@ export const VLAN_VID_MASK = 0x0fffn;
 export const VLAN_PCP_MASK = 0xe000n;
 export const FLOW_NW_FRAG_ANY = 1n;
 export const FLOW_NW_FRAG_LATER = 2n;
+/** Ethertypes start here; smaller values are 802.3 lengths. */
+export const ETH_TYPE_MIN = 0x600n;
+/** FLOW_DL_TYPE_NONE: an 802.3 frame without a SNAP Ethertype. */
+export const FLOW_DL_TYPE_NONE = 0x05ffn;
+export const MPLS_BOS_MASK = 0x0100n;
+/** struct flow's VLAN headers and MPLS label stack entries, outermost first. */
+export const VLAN_TCI_MEMBERS: readonly number[] = [M.vlan_tci0, M.vlan_tci1];
+export const MPLS_LSE_MEMBERS: readonly number[] = [M.mpls_lse0, M.mpls_lse1, M.mpls_lse2];
+/** FLOW_MAX_MPLS_LABELS. */
+export const MAX_MPLS_LABELS = MPLS_LSE_MEMBERS.length;
+/** eth_type_vlan: 802.1Q or 802.1ad. */
+export const isVlanEthType = (t: bigint) => t === ETH_TYPE.VLAN || t === ETH_TYPE.VLAN_8021AD;
+/** eth_type_mpls: unicast or multicast MPLS. */
+export const isMplsEthType = (t: bigint) => t === ETH_TYPE.MPLS || t === ETH_TYPE.MPLS_MCAST;
 
 /** Each member's all-ones mask. */
 const FULL_MASK = MEMBER_LIST.map((m) => allOnes(m.bits));

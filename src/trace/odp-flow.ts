@@ -4,10 +4,12 @@
 // OVS's error messages. Masks (`/...`) are read and ignored, as ofproto/trace does.
 import { InputError } from '../model/errors.js';
 import { CT_STATE_NAMES, TCP_FLAG_NAMES, formatFlags } from '../meta-flow/match.js';
-import { M, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import {
+  M, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, ETH_TYPE_MIN, FLOW_DL_TYPE_NONE, MAX_MPLS_LABELS, MPLS_BOS_MASK,
+  isVlanEthType, type Flow,
+} from '../meta-flow/flow.js';
 import { formatHex, formatIpv4, formatIpv6, parseIpv6 } from '../meta-flow/values.js';
-import { KEY_ATTRS, formatKeyAttr, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
-import { FLOW_DL_TYPE_NONE } from './packet-extract.js';
+import { KEY_ATTRS, formatKeyAttr, formatMplsLse, formatVlanTci, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
 
 /** One key attribute as written: its values by field name ('' for a single value), or its nested attributes (encap). */
 export interface OdpKeyAttr {
@@ -208,18 +210,12 @@ const ctTuple = (addr: Scan, fmt: (v: bigint) => string, ports: [string, string]
 });
 
 const MPLS_FIELDS: [string, number, number][] = [['label', 20, 12], ['tc', 3, 9], ['ttl', 8, 0], ['bos', 1, 8]];
-const MAX_MPLS_LABELS = 3;
 /** MPLS fields go into the current label: values '0', '1', '2'. */
 const LABEL = 'label#';
 
 /** The label stack entries of an mpls(...) key, outermost first. */
 function mplsLabels(values: Record<string, bigint>): bigint[] {
   return Object.keys(values).sort().map((k) => values[k]);
-}
-
-/** format_vlan_tci, verbose. */
-function formatVlanTci(tci: bigint): string {
-  return `vid=${tci & 0xfffn},pcp=${tci >> 13n}${tci & VLAN_CFI ? '' : ',cfi=0'}`;
 }
 
 const ATTRS: Record<string, AttrDef> = {
@@ -244,8 +240,7 @@ const ATTRS: Record<string, AttrDef> = {
   mpls: {
     fields: MPLS_FIELDS.map(([name, width, shift]) => part(name, LABEL, width, shift)),
     init: { 0: 0n },
-    format: (v) => mplsLabels(v).map((lse) =>
-      MPLS_FIELDS.map(([name, width, shift]) => `${name}=${(lse >> BigInt(shift)) & ((1n << BigInt(width)) - 1n)}`).join(',')).join(','),
+    format: (v) => mplsLabels(v).map(formatMplsLse).join(','),
   },
   ipv4: keyAttr('ipv4'),
   ipv6: keyAttr('ipv6'),
@@ -375,13 +370,10 @@ export function formatOdpKey(key: OdpKeyAttr[]): string {
 // The flow (odp_flow_key_to_flow). Attributes the key does not call for are
 // ignored; only what OVS reports as an error is one.
 
-const ETH_TYPE_MIN = 0x600n;
 const OFPHTN_ETHERTYPE = 1n;
-const MPLS_BOS = 0x100n;
 /** ODPP_NONE: no in_port() in the key. */
 export const ODPP_NONE = 0xffffffffn;
 const IP_TYPES: bigint[] = [ETH_TYPE.IP, ETH_TYPE.IPV6];
-const isVlan = (t: bigint) => t === ETH_TYPE.VLAN || t === ETH_TYPE.VLAN_8021AD;
 
 /** parse_flow_nlattrs: attributes by name; a repeated one is an error. */
 function byName(key: OdpKeyAttr[]): Map<string, OdpKeyAttr> | string {
@@ -418,7 +410,7 @@ function l2_5Onward(f: Flow, attrs: Map<string, OdpKeyAttr>): string | undefined
     if (!mpls) return undefined;
     const lses = mplsLabels(mpls.values);
     lses.forEach((lse, i) => { f[M.mpls_lse0 + i] = lse; });
-    return lses.slice(0, -1).some((lse) => lse & MPLS_BOS) ? 'MPLS BOS set in non-innermost label' : undefined;
+    return lses.slice(0, -1).some((lse) => lse & MPLS_BOS_MASK) ? 'MPLS BOS set in non-innermost label' : undefined;
   }
   if (dlType === ETH_TYPE.IP) putKey(f, attrs, 'ipv4');
   else if (dlType === ETH_TYPE.IPV6) putKey(f, attrs, 'ipv6');
@@ -497,5 +489,5 @@ function keyToFlow(f: Flow, key: OdpKeyAttr[]): string | undefined {
   }
   if (putKey(f, attrs, 'eth')) f[M.packet_type] = 0n;
   else if (attrs.has('eth_type')) f[M.packet_type] = (OFPHTN_ETHERTYPE << 16n) | value(attrs, 'eth_type')!;
-  return ethertype(f, attrs) ?? (isVlan(f[M.dl_type]) ? vlanOnward(f, attrs) : l2_5Onward(f, attrs));
+  return ethertype(f, attrs) ?? (isVlanEthType(f[M.dl_type]) ? vlanOnward(f, attrs) : l2_5Onward(f, attrs));
 }

@@ -3,18 +3,14 @@
 // flow_extract() finds in them, keeping only the metadata of FLOW
 // (pkt_metadata_from_flow: in_port, marks, tunnel, conntrack state).
 import { InputError } from '../model/errors.js';
-import { M, MEMBERS, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import {
+  M, MEMBERS, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, ETH_TYPE_MIN, FLOW_DL_TYPE_NONE,
+  MAX_MPLS_LABELS, MPLS_BOS_MASK, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, isVlanEthType, type Flow,
+} from '../meta-flow/flow.js';
 
 const ETH_HEADER_LEN = 14;
-const ETH_TYPE_MIN = 0x600n;
-/** FLOW_DL_TYPE_NONE: an 802.3 frame without a SNAP Ethertype. */
-export const FLOW_DL_TYPE_NONE = 0x05ffn;
 /** ovs-vswitchd's default other_config:vlan-limit (LEGACY_MAX_VLAN_HEADERS). */
 const VLAN_LIMIT = 1;
-const MAX_MPLS_LABELS = 3;
-const MPLS_BOS = 0x100n;
-const VLAN_TCIS = [M.vlan_tci0, M.vlan_tci1];
-const MPLS_LSES = [M.mpls_lse0, M.mpls_lse1, M.mpls_lse2];
 
 /** eth_from_hex: hex digit pairs, optionally separated by white space. */
 export function parseHexPacket(hex: string): Uint8Array | string {
@@ -165,7 +161,6 @@ function ethertype(d: Bytes): bigint {
   return snapType >= ETH_TYPE_MIN ? snapType : FLOW_DL_TYPE_NONE;
 }
 
-const isVlan = (t: bigint) => t === ETH_TYPE.VLAN || t === ETH_TYPE.VLAN_8021AD;
 
 /** How far the network header was parsed: not at all, only the addresses, or up to layer 4. */
 type L3 = 'none' | 'addresses' | 'full';
@@ -251,18 +246,18 @@ export function flowExtract(packet: Uint8Array, md: Flow): Flow {
   f[M.dl_dst] = d.be(0, 6);
   f[M.dl_src] = d.be(6, 6);
   d.pull(12);
-  for (let n = 0; n < VLAN_LIMIT && isVlan(d.be(0, 2)) && d.size >= 6; n++) {
-    f[VLAN_TCIS[n]] = d.be(2, 2) | VLAN_CFI;
+  for (let n = 0; n < VLAN_LIMIT && isVlanEthType(d.be(0, 2)) && d.size >= 6; n++) {
+    f[VLAN_TCI_MEMBERS[n]] = d.be(2, 2) | VLAN_CFI;
     d.pull(4);
   }
   const dlType = ethertype(d);
   f[M.dl_type] = dlType;
-  if (dlType === ETH_TYPE.MPLS || dlType === ETH_TYPE.MPLS_MCAST) {
+  if (isMplsEthType(dlType)) {
     for (let n = 0; d.size >= 4; n++) {
       const lse = d.be(0, 4);
       d.pull(4);
-      if (n < MAX_MPLS_LABELS) f[MPLS_LSES[n]] = lse;
-      if (lse & MPLS_BOS) break;
+      if (n < MAX_MPLS_LABELS) f[MPLS_LSE_MEMBERS[n]] = lse;
+      if (lse & MPLS_BOS_MASK) break;
     }
     return f;
   }

@@ -241,7 +241,14 @@ function formatField(f: KeyField, v: bigint, mask: bigint | undefined, verbose: 
   return `${f.name}=${s}${m ? '/' + m : ''}`;
 }
 
-function formatMplsLse(lse: bigint | number): string {
+/** format_vlan_tci() with an exact mask: vid and pcp always, cfi only when clear. */
+export function formatVlanTci(tci: bigint | number): string {
+  const v = Number(tci);
+  return `vid=${v & 0xfff},pcp=${(v >> 13) & 7}${v & 0x1000 ? '' : ',cfi=0'}`;
+}
+
+/** An MPLS label stack entry, as format_mpls_lse prints it. */
+export function formatMplsLse(lse: bigint | number): string {
   const v = Number(lse) >>> 0;
   return `label=${v >>> 12},tc=${(v >> 9) & 7},ttl=${v & 0xff},bos=${(v >> 8) & 1}`;
 }
@@ -398,8 +405,7 @@ export function formatOdpAction(a: OdpAction): string {
     case 'set_tunnel': return formatTunnel(a.tunnel, a.tnlType);
     case 'push_vlan': {
       const tpid = a.tpid === 0x8100 ? '' : `tpid=0x${a.tpid.toString(16).padStart(4, '0')},`;
-      // format_vlan_tci() with an exact mask: vid and pcp always, cfi only when clear.
-      return `push_vlan(${tpid}vid=${a.tci & 0xfff},pcp=${(a.tci >> 13) & 7}${a.tci & 0x1000 ? '' : ',cfi=0'})`;
+      return `push_vlan(${tpid}${formatVlanTci(a.tci)})`;
     }
     case 'pop_vlan': return 'pop_vlan';
     case 'push_mpls': return `push_mpls(${formatMplsLse(a.lse)},eth_type=0x${a.ethType.toString(16)})`;

@@ -2,7 +2,7 @@
 // OpenFlow pipeline sees it ('flow') and as the datapath currently has it
 // ('base') into set/push/pop datapath actions, then make 'base' match. While
 // doing so it un-wildcards in 'wc' the bits the emitted actions depend on.
-import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, type Flow } from '../meta-flow/flow.js';
+import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as MPLS, VLAN_TCI_MEMBERS as VLANS, isMplsEthType as isMpls, type Flow } from '../meta-flow/flow.js';
 import { KEY_ATTRS, maskIsExact, tunnelKeyFromFlow, type KeyAttr, type KeyValues, type OdpAction, type SetAttr } from './odp-actions.js';
 
 /** enum slow_path_reason bits (lib/odp-util.h). */
@@ -30,12 +30,8 @@ const PT_MPLS = (1n << 16n) | ETH_TYPE.MPLS;
 const PT_MPLS_MC = (1n << 16n) | ETH_TYPE.MPLS_MCAST;
 const OFPHTN_ETHERTYPE = 1n;
 
-const VLANS = [M.vlan_tci0, M.vlan_tci1];
-const MPLS = [M.mpls_lse0, M.mpls_lse1, M.mpls_lse2];
-const MPLS_BOS = 0x100n;
 const ones = (bits: number) => (1n << BigInt(bits)) - 1n;
 
-const isMpls = (dlType: bigint) => dlType === ETH_TYPE.MPLS || dlType === ETH_TYPE.MPLS_MCAST;
 const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
 const tunnelDstIsSet = (f: Flow) => f[M.tun_ip_dst] !== 0n || f[M.tun_ipv6_dst] !== 0n;
 
@@ -200,7 +196,7 @@ function countMpls(f: Flow): number {
   if (!isMpls(f[M.dl_type])) return 0;
   let n = 0;
   for (let i = 0; i < MPLS.length; i++) {
-    if (f[MPLS[i]] & MPLS_BOS) return i + 1;
+    if (f[MPLS[i]] & MPLS_BOS_MASK) return i + 1;
     if (f[MPLS[i]]) n++;
   }
   return n;

@@ -1,7 +1,9 @@
 // Translation of a packet through the OpenFlow pipeline into datapath actions
 // (OVS's ofproto-dpif-xlate.c: xlate_actions, xlate_table_action,
 // do_xlate_actions), recording the trace tree on the way.
-import { M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import {
+  M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, type Flow,
+} from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import { formatActions } from '../ofp/actions.js';
 import type { Ofpact } from '../ofp/ofpact.js';
@@ -55,13 +57,12 @@ function finishWildcards(ctx: Ctx, initial: Flow): void {
     wc[M.tp_src] &= 0xffn;
     wc[M.tp_dst] &= 0xffn;
   }
-  for (const v of [M.vlan_tci0, M.vlan_tci1]) if (wc[v]) wc[v] |= VLAN_CFI;
+  for (const v of VLAN_TCI_MEMBERS) if (wc[v]) wc[v] |= VLAN_CFI;
   if (flow[M.nw_frag] & FLOW_NW_FRAG_LATER) {
     wc[M.tp_src] = 0n;
     wc[M.tp_dst] = 0n;
   }
-  const mpls = initial[M.dl_type] === ETH_TYPE.MPLS || initial[M.dl_type] === ETH_TYPE.MPLS_MCAST;
-  if (!mpls) for (const m of [M.mpls_lse0, M.mpls_lse1, M.mpls_lse2]) wc[m] = 0n;
+  if (!isMplsEthType(initial[M.dl_type])) for (const m of MPLS_LSE_MEMBERS) wc[m] = 0n;
   if (!(initial[M.vlan_tci0] & VLAN_CFI)) wc[M.vlan_tci0] = 0n;
   if (!(initial[M.vlan_tci1] & VLAN_CFI)) wc[M.vlan_tci1] = 0n;
   if (!(initial[M.tun_ip_dst] || initial[M.tun_ipv6_dst])) for (let m = M.tun_ip_dst; m < M.metadata; m++) wc[m] = 0n;
