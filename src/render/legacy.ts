@@ -13,6 +13,7 @@ import { flowFormatMask } from '../trace/flow-format.js';
 import { explainSlowPath, type TracePass, type TraceResult } from '../trace/ofproto-trace.js';
 import { formatOdpActions } from '../xlate/odp-actions.js';
 import type { LookupState, TraceNode } from '../xlate/trace-tree.js';
+import { formatHex } from '../meta-flow/values.js';
 
 /** struct flow members OVS 2.6 did not have: a 2.x trace never shows or compares them. */
 const NEWER_MEMBERS = new Set(['packet_type', 'vlan_tci1', 'ct_nw_proto', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst',
@@ -64,7 +65,7 @@ function legacyPass(p: TracePass, bridge: string): string[] {
     }
     const rule = lookup.rule;
     const text = rule
-      ? [`Rule: table=${rule.table} cookie=${rule.cookie ? `0x${rule.cookie.toString(16)}` : '0'} ${formatMatch({ flow: rule.match.flow, wc: without2xAbsent(rule.match.wc) }, rule.priority)}`,
+      ? [`Rule: table=${rule.table} cookie=${formatHex(rule.cookie)} ${formatMatch({ flow: rule.match.flow, wc: without2xAbsent(rule.match.wc) }, rule.priority)}`,
         `OpenFlow actions=${formatActions(rule.actions)}`]
       : NO_PACKET_IN_RULE;
     lines.push(...text.map((t) => tabs + t));
