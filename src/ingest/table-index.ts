@@ -33,6 +33,10 @@ interface ItemKind {
   member: number;
   /** Index in VALUE_MEMBERS of that member, or -1. */
   valueMember: number;
+  /** How the fast read takes a value of the field's format as a number, if it can... */
+  read?: NumberReader;
+  /** ... and whether a mask may be a prefix length (`/24`), as IPv4 masks may. */
+  prefixMask: boolean;
 }
 
 /** What a key of a flow line is: a stat (priority among them), a match field, a keyword, or neither. */
@@ -84,7 +88,10 @@ function itemKind(key: string): ItemKind | undefined {
   if (!field) return undefined;
   const s = field.segments;
   const member = s.length === 1 && s[0].fieldLsb === 0 && s[0].memberLsb === 0 && setsValueAsIs(field) ? s[0].member : -1;
-  return { field, maskFromText: maskFromMaskText(field), member, valueMember: member < 0 ? -1 : VALUE_MEMBERS.indexOf(member) };
+  return {
+    field, maskFromText: maskFromMaskText(field), member, valueMember: member < 0 ? -1 : VALUE_MEMBERS.indexOf(member),
+    read: NUMBER_READERS[field.format], prefixMask: field.format === 'IPv4',
+  };
 }
 
 /** Largest value read as a number: every integer up to here is exact in a double, and Number(bigint) agrees. */
@@ -101,7 +108,8 @@ function integerAt(text: string, start: number, end: number): number {
     }
     return v;
   }
-  return decimalAt(text, start, end);
+  // strtoull reads a leading 0 as octal: the field's parser does that.
+  return end - start > 1 && text.charCodeAt(start) === 0x30 ? NaN : decimalAt(text, start, end);
 }
 
 /** A decimal integer text as a number, else NaN (also when MAX_EXACT or more). */
@@ -149,8 +157,10 @@ function and52(a: number, b: number): number {
 }
 
 
+type NumberReader = (text: string, start: number, end: number) => number;
+
 /** How the fast read takes a value of each field format as a number. */
-const NUMBER_READERS: Record<string, (text: string, start: number, end: number) => number> = {
+const NUMBER_READERS: Record<string, NumberReader> = {
   IPv4: ipv4At, Ethernet: macAt, decimal: integerAt, hexadecimal: integerAt,
   'OpenFlow 1.0 port': portAt, 'OpenFlow 1.1+ port': portAt,
 };
@@ -159,13 +169,13 @@ const NUMBER_READERS: Record<string, (text: string, start: number, end: number) 
  * `value[/mask]` at text[start, end) as the member bits it matches
  * (value & mask), a number; NaN when the fast read cannot tell.
  */
-function maskedNumberAt(field: Field, text: string, start: number, end: number, slash: number): number {
-  const read = NUMBER_READERS[field.format];
+function maskedNumberAt(kind: ItemKind, text: string, start: number, end: number, slash: number): number {
+  const { read } = kind;
   if (!read) return NaN;
   if (slash < 0) return read(text, start, end);
   const value = read(text, start, slash);
   let mask = read(text, slash + 1, end);
-  if (field.format === 'IPv4' && Number.isNaN(mask)) {
+  if (kind.prefixMask && Number.isNaN(mask)) {
     const len = integerAt(text, slash + 1, end);
     mask = len >= 0 && len <= 32 ? (len === 0 ? 0 : (~0 << (32 - len)) >>> 0) : NaN;
   }
@@ -348,7 +358,7 @@ export class IndexedTable implements TableSource {
       const ve = p++;
       const kind = info.kind;
       if (info.stat) {
-        if (info.priority) prio = decimalAt(text, vs, ve); // as the full parse reads it
+        if (info.priority) prio = integerAt(text, vs, ve);
         if (prio > 0xffff || Number.isNaN(prio)) return this.fileParsed(i);
         continue;
       }
@@ -362,7 +372,7 @@ export class IndexedTable implements TableSource {
       ln.tokens[ln.nTokens++] = slash < 0 ? 0 : keptText(text.slice(slash, ve));
       ln.varying[ln.nVarying++] = kind.member;
       if (kind.member < 0 || !hashed) continue;
-      let v = maskedNumberAt(kind.field, text, vs, ve, slash);
+      let v = maskedNumberAt(kind, text, vs, ve, slash);
       if (Number.isNaN(v) && kind.field.bits < 52) v = this.namedValue(kind.field, text.slice(vs, ve));
       if (Number.isNaN(v)) hashed = false;
       else ln.hashes[STAGE_OF[kind.member]] = mix(ln.hashes[STAGE_OF[kind.member]], v);
