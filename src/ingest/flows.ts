@@ -6,6 +6,7 @@ import { fieldByName, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
 import { newMatch, OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
 import { M, allOnes, ETH_TYPE, IPPROTO } from '../meta-flow/flow.js';
+import { parseInteger } from '../meta-flow/values.js';
 import { parseActions } from '../ofp/actions.js';
 import { lookupName, type PortNames } from '../ofp/ports.js';
 import { InputError, quoteToken } from '../model/errors.js';
@@ -50,7 +51,11 @@ export function matchField(key: string): Field | undefined {
 const FLAG_KEYS = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'allow_hidden_fields', 'no_readonly_table'];
 
 type StatSetter = (r: Rule, v: string) => boolean;
-const int = (v: string) => (/^\d+$/.test(v) ? Number(v) : undefined);
+/** str_to_u16/str_to_uint: base 0, as parseInteger reads it. */
+const int = (v: string) => {
+  const n = parseInteger(v);
+  return n === undefined || n > 0xffffffffn ? undefined : Number(n);
+};
 const STATS: ReadonlyMap<string, StatSetter> = new Map<string, StatSetter>([
   ['cookie', (r, v) => { if (!/^0x[0-9a-f]+$/i.test(v)) return false; r.cookie = BigInt(v); return true; }],
   ['duration', (r, v) => { r.stats.duration = v; return /^\d+(\.\d+)?s$/.test(v); }],

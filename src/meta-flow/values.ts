@@ -116,9 +116,10 @@ export function formatHex(v: bigint): string {
   return v === 0n ? '0' : '0x' + v.toString(16);
 }
 
-/** strtoull-style integer: decimal, 0x hex, or leading-0 octal as OVS accepts. */
+/** strtoull(s, 0)-style integer, all of s: decimal, 0x hex, or leading-0 octal (`010` is 8, `09` is no number), as OVS reads them. */
 export function parseInteger(s: string): bigint | undefined {
   if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(s);
-  if (/^[0-9]+$/.test(s)) return BigInt(s);
+  if (/^0[0-7]+$/.test(s)) return BigInt('0o' + s.slice(1));
+  if (/^(0|[1-9][0-9]*)$/.test(s)) return BigInt(s);
   return undefined;
 }

@@ -70,3 +70,20 @@ describe('dump-flows round trip (seed documents, OVS 2.x)', () => {
     });
   }
 });
+
+// Hand-written flows read numbers as OVS's str_to_*/strtoull(…, 0) do: a
+// leading 0 is octal, 0x is hex; ports are decimal. The expected lines are
+// what `ovs-ofctl parse-flow` (OVS 3.1) printed for the same input.
+describe('numbers in hand-written flows, as ovs-ofctl parse-flow reads them', () => {
+  it.each([
+    ['priority=010,tcp,in_port=010,reg0=010,tp_dst=010', 'priority=8,tcp,reg0=0x8,in_port=10,tp_dst=8'],
+    ['priority=0x10,tcp,reg1=0X1f,tp_dst=0x10', 'priority=16,tcp,reg1=0x1f,tp_dst=16'],
+  ])('%s', (written, printed) => {
+    const [rule] = parseFlowsDump(`NXST_FLOW reply (xid=0x4):\n ${written} actions=drop\n`, { file: 'f' }).rules;
+    expect(formatRule(rule)).toBe(` ${printed} actions=drop`);
+  });
+
+  it('rejects 09, which is no octal number (ovs-ofctl: "09: bad syntax for tcp_dst value")', () => {
+    expect(() => parseFlowsDump('NXST_FLOW reply (xid=0x4):\n tcp,tp_dst=09 actions=drop\n', { file: 'f' })).toThrow(/09/);
+  });
+});

@@ -141,6 +141,7 @@ describe('lazily built tables', () => {
     ['a field and a keyword on one member (the keyword wins)', 'priority=10,dl_type=0x0806,ip', { [M.dl_type]: ETH_TYPE.IP }],
     ['a port by name', 'priority=10,in_port=p2', { [M.in_port]: 2n }],
     ['a port as OpenFlow 1.1 numbers it (LOCAL)', 'priority=10,in_port=4294967294', { [M.in_port]: 0xfffen }],
+    ['an octal value (a leading 0, as strtoull reads it)', 'priority=10,reg0=010', { [M.reg0]: 8n }],
     ['xreg0, two registers (reg0 the high half)', 'priority=10,xreg0=0x100000002', { [M.reg0]: 1n, [M.reg1]: 2n }],
   ])('find a line with %s', (_, match, packet) => {
     const text = `NXST_FLOW reply (xid=0x4):\n priority=20,in_port=7 actions=drop\n ${match} actions=drop\n priority=0 actions=drop\n`;
