@@ -51,37 +51,54 @@ interface KeyInfo {
   members: number[];
 }
 
-/** Every key read so far, by keyHash, to find a key in the text without cutting it out... */
-const keyInfosAt = new Map<number, KeyInfo[]>();
-/** ... and how many there are (each one's id). */
-let keyCount = 0;
-
-/** The hash fileNext computes of a key's characters as it reads them. */
+/** The hash fileNext computes of a text's characters as it reads them. */
 const keyHash = (h: number, c: number) => (Math.imul(h, 31) + c) | 0;
 
-/** The KeyInfo of the key at text[start, end), whose keyHash is h: the read's hot path, so no string is made for a known key. */
-function keyInfoAt(text: string, start: number, end: number, h: number): KeyInfo {
-  const known = keyInfosAt.get(h);
-  if (known) {
-    for (const info of known) {
-      const key = info.key;
-      if (key.length !== end - start) continue;
-      let k = 0;
-      while (k < key.length && key.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-      if (k === key.length) return info;
+/**
+ * Values made once per distinct text (a key's KeyInfo, a kept text's id),
+ * found from a span of the dump by the span's keyHash: the read's hot path,
+ * so no string is cut out for a text seen before.
+ */
+class SpanInterner<T> {
+  private readonly byHash = new Map<number, { text: string; value: T }[]>();
+  private size = 0;
+
+  constructor(private readonly make: (text: string, id: number) => T) {}
+
+  /** The value of text[start, end), whose keyHash is h (computed here when not given). */
+  at(text: string, start: number, end: number, h = spanHash(text, start, end)): T {
+    const known = this.byHash.get(h);
+    if (known) {
+      for (const e of known) {
+        if (e.text.length !== end - start) continue;
+        let k = 0;
+        while (k < e.text.length && e.text.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+        if (k === e.text.length) return e.value;
+      }
     }
+    const entry = { text: text.slice(start, end), value: undefined as T };
+    entry.value = this.make(entry.text, ++this.size);
+    if (known) known.push(entry);
+    else this.byHash.set(h, [entry]);
+    return entry.value;
   }
-  const key = text.slice(start, end);
+}
+
+function spanHash(text: string, start: number, end: number): number {
+  let h = 0;
+  for (let p = start; p < end; p++) h = keyHash(h, text.charCodeAt(p));
+  return h;
+}
+
+/** Every key read so far. */
+const keyInfos = new SpanInterner<KeyInfo>((key, id) => {
   const kind = itemKind(key);
   const proto = protocolShorthand(key);
-  const info: KeyInfo = {
-    key, id: keyCount++, stat: isStatKey(key), priority: key === 'priority', kind,
+  return {
+    key, id, stat: isStatKey(key), priority: key === 'priority', kind,
     members: kind ? kind.field.segments.map((s) => s.member) : proto ? [M.dl_type, ...(proto[1] === undefined ? [] : [M.nw_proto])] : [],
   };
-  if (known) known.push(info);
-  else keyInfosAt.set(h, [info]);
-  return info;
-}
+});
 
 function itemKind(key: string): ItemKind | undefined {
   const field = matchField(key);
@@ -243,13 +260,8 @@ const line = {
   valuesRead: 0,
 };
 
-/** Texts a shape keeps (`/24`, `+est+trk`) as small numbers, for shape tokens. */
-const keptTexts = new Map<string, number>();
-function keptText(text: string): number {
-  let id = keptTexts.get(text);
-  if (id === undefined) keptTexts.set(text, (id = keptTexts.size + 1));
-  return id;
-}
+/** Texts a shape keeps (`/24`, `+est+trk`) as small numbers (from 1), for shape tokens. */
+const keptTexts = new SpanInterner<number>((_, id) => id);
 
 export class IndexedTable implements TableSource {
   private readonly built: (Rule | undefined)[];
@@ -339,7 +351,7 @@ export class IndexedTable implements TableSource {
         h = keyHash(h, c);
       }
       if (p === ks) return this.fileParsed(i); // an empty key
-      const info = keyInfoAt(text, ks, p, h);
+      const info = keyInfos.at(text, ks, p, h);
       if (p === end || c === 0x2c) { // a keyword: `ip`, `tcp`, ...
         if (info.kind || info.stat) return this.fileParsed(i);
         ln.tokens[ln.nTokens++] = info.id * 4 + 1;
@@ -366,10 +378,10 @@ export class IndexedTable implements TableSource {
       ln.keys[ln.nKeys++] = info;
       ln.tokens[ln.nTokens++] = info.id * 4 + (kind.maskFromText ? 3 : 2);
       if (!kind.maskFromText) {
-        ln.tokens[ln.nTokens++] = keptText(text.slice(vs, ve));
+        ln.tokens[ln.nTokens++] = keptTexts.at(text, vs, ve);
         continue;
       }
-      ln.tokens[ln.nTokens++] = slash < 0 ? 0 : keptText(text.slice(slash, ve));
+      ln.tokens[ln.nTokens++] = slash < 0 ? 0 : keptTexts.at(text, slash, ve);
       ln.varying[ln.nVarying++] = kind.member;
       if (kind.member < 0 || !hashed) continue;
       let v = maskedNumberAt(kind, text, vs, ve, slash);
