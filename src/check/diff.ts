@@ -1,5 +1,6 @@
 // `oftrace diff`: trace the same packets through two snapshots and say what
 // changed — outputs, datapath actions, megaflows, and where the paths part.
+import { listedLines } from '../ingest/sources.js';
 import { InputError } from '../model/errors.js';
 import { formatOutputs, type PathStep } from './facts.js';
 import { tracePacket, type Packet, type Traced } from './run.js';
@@ -19,13 +20,11 @@ export interface PacketDiff {
 /** A `--flows` file: `BRIDGE FLOW` per line; blank lines and `#` comments are skipped. */
 export function parseFlowList(text: string, file: string): Packet[] {
   const out: Packet[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
+  for (const { line, lineNo } of listedLines(text)) {
     const m = /^(\S+)\s+(\S+)$/.exec(line);
-    if (!m) throw new InputError('expected BRIDGE FLOW', file, i + 1);
-    out.push({ name: `${file}:${i + 1}`, bridge: m[1], flow: m[2], ctNext: [] });
-  });
+    if (!m) throw new InputError('expected BRIDGE FLOW', file, lineNo);
+    out.push({ name: `${file}:${lineNo}`, bridge: m[1], flow: m[2], ctNext: [] });
+  }
   if (out.length === 0) throw new InputError('no flows listed', file);
   return out;
 }

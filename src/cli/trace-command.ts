@@ -5,7 +5,7 @@ import { parseTraceArgs } from '../trace/flow-parse.js';
 import { parseCtNext } from '../trace/ct-state.js';
 import { ofprotoTrace, type TraceResult } from '../trace/ofproto-trace.js';
 import { traceToJson } from '../render/json.js';
-import { readText } from '../ingest/sources.js';
+import { listedLines, readText } from '../ingest/sources.js';
 import { InputError } from '../model/errors.js';
 import { writeTrace, type OutputOptions } from './trace-output.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -63,23 +63,21 @@ export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions,
 function traceBatch(file: string, trace: (args: string[]) => Traced, world: World, opts: TraceOptions, io: Io): number {
   const text = file === '-' ? io.stdin ?? '' : readText(file);
   const json = opts.json || opts.format === 'json';
-  let failed = 0, traces = 0;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '').trim();
-    if (line === '' || line.startsWith('#')) return;
-    traces++;
-    const where = `${file}:${i + 1}`;
+  const lines = listedLines(text);
+  if (lines.length === 0) throw new InputError('no traces in the batch file', file);
+  let failed = 0;
+  for (const { line, lineNo } of lines) {
+    const where = `${file}:${lineNo}`;
     const traced = trace(line.split(/\s+/));
     if (typeof traced === 'string') {
       failed++;
       io.err(`oftrace: ${where}: ${traced}\n`);
     } else if (json) {
-      io.out(JSON.stringify({ input: { file, line: i + 1, args: line }, ...traceToJson(traced.result, world, traced.bridge) }) + '\n');
+      io.out(JSON.stringify({ input: { file, line: lineNo, args: line }, ...traceToJson(traced.result, world, traced.bridge) }) + '\n');
     } else {
       io.out(`### ${where}: ${line}\n`);
       writeTrace(traced.result, world, traced.bridge, opts, io);
     }
-  });
-  if (traces === 0) throw new InputError('no traces in the batch file', file);
+  }
   return failed ? 2 : 0;
 }

@@ -95,6 +95,14 @@ function readBytes(file: string): Uint8Array {
   }
 }
 
+/** A list file's lines (`--batch`, `diff --flows`): trimmed, without blank lines and `#` comments, with their numbers. */
+export function listedLines(text: string): { line: string; lineNo: number }[] {
+  return text.split('\n').flatMap((raw, i) => {
+    const line = raw.trim();
+    return line === '' || line.startsWith('#') ? [] : [{ line, lineNo: i + 1 }];
+  });
+}
+
 /** All recognised dumps in a `--dumps` folder or sosreport root. */
 export function readDumpsDir(dir: string): DumpText[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('not a folder', dir);
