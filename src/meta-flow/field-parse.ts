@@ -67,8 +67,22 @@ function parseScalar(f: Field, s: string, ports?: PortNames): bigint | string {
   }
 }
 
-/** Formats whose flag or keyword syntax sets the mask from the value itself. */
-const MASK_FROM_VALUE = new Set(['ct state', 'TCP flags', 'tunnel flags', 'frag', 'packet type']);
+/** Formats with a syntax of their own (flags, keywords), whose mask comes from the value itself. */
+const OWN_SYNTAX: Record<string, (s: string, full: bigint) => FieldValue | string> = {
+  'ct state': (s) => parseFlags(s, CT_STATE_NAMES, 0xffn, 'connection tracking'),
+  'TCP flags': (s) => parseFlags(s, TCP_FLAG_NAMES, 0xfffn, 'TCP'),
+  'tunnel flags': (s) => parseFlags(s, TUN_FLAG_NAMES, 0x1n, 'tunnel'),
+  frag: (s) => {
+    const fr = FRAGS[s];
+    return fr ? { value: fr[0], mask: fr[1] } : `${s}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_first")`;
+  },
+  'packet type': (s, full) => {
+    const m = /^\(\s*([^,]+)\s*,\s*([^)]+)\s*\)$/.exec(s);
+    const ns = m && parseInteger(m[1]), type = m && parseInteger(m[2]);
+    if (ns == null || type == null) return `${s}: invalid packet_type`;
+    return { value: (ns << 16n) | type, mask: full };
+  },
+};
 
 /**
  * Whether parseFieldValue's mask for `f` depends on the text after `/` only
@@ -76,27 +90,13 @@ const MASK_FROM_VALUE = new Set(['ct state', 'TCP flags', 'tunnel flags', 'frag'
  * give equal masks, whatever the values.
  */
 export function maskFromMaskText(f: Field): boolean {
-  return !MASK_FROM_VALUE.has(f.format);
+  return !Object.hasOwn(OWN_SYNTAX, f.format);
 }
 
 /** mf_parse: `value[/mask]` in the field's own syntax. */
 export function parseFieldValue(f: Field, s: string, ports?: PortNames): FieldValue | string {
   const full = allOnes(f.bits);
-  switch (f.format) {
-    case 'ct state': return parseFlags(s, CT_STATE_NAMES, 0xffn, 'connection tracking');
-    case 'TCP flags': return parseFlags(s, TCP_FLAG_NAMES, 0xfffn, 'TCP');
-    case 'tunnel flags': return parseFlags(s, TUN_FLAG_NAMES, 0x1n, 'tunnel');
-    case 'frag': {
-      const fr = FRAGS[s];
-      return fr ? { value: fr[0], mask: fr[1] } : `${s}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_first")`;
-    }
-    case 'packet type': {
-      const m = /^\(\s*([^,]+)\s*,\s*([^)]+)\s*\)$/.exec(s);
-      const ns = m && parseInteger(m[1]), type = m && parseInteger(m[2]);
-      if (ns == null || type == null) return `${s}: invalid packet_type`;
-      return { value: (ns << 16n) | type, mask: full };
-    }
-  }
+  if (Object.hasOwn(OWN_SYNTAX, f.format)) return OWN_SYNTAX[f.format](s, full);
   const slash = s.indexOf('/');
   const valueText = slash < 0 ? s : s.slice(0, slash);
   const value = parseScalar(f, valueText, ports);
