@@ -133,6 +133,15 @@ export function maskedValue(flow: Flow, mask: Flow, m: number): bigint {
   return mask[m] === FULL_MASK[m] ? flow[m] : flow[m] & mask[m];
 }
 
+/** wc[m] |= mask[m] for each of `members`, without the bigint `|` (an allocation) where either side is the whole member. */
+export function foldMask(wc: Flow, mask: Flow, members: readonly number[]): void {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i], full = FULL_MASK[m];
+    if (mask[m] === full) wc[m] = full;
+    else if (wc[m] !== full) wc[m] |= mask[m];
+  }
+}
+
 /** The classifier's lookup stages (metadata, L2, L3, L4) end before struct flow's dl_dst, nw_src, nd_target. */
 const STAGE_ENDS = [M.dl_dst, M.nw_src, M.nd_target];
 export const N_STAGES = STAGE_ENDS.length + 1;

@@ -6,7 +6,7 @@
 // Rules come from RuleGroups (model/rule-groups.ts) and enter a subtable when
 // a lookup may need them; the tries, which OVS builds from every rule, take
 // only the groups' values and are built when a lookup first consults them.
-import { M, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, maskedHash, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+import { M, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, foldMask, maskedHash, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
@@ -94,7 +94,7 @@ class Subtable {
 
   /** No match: the stages looked at, 0..i, were significant to the lookup. */
   foldStages(wc: Flow, i: number): undefined {
-    if (i >= 0) for (const m of this.stagesUpTo[i]) wc[m] |= this.mask[m];
+    if (i >= 0) foldMask(wc, this.mask, this.stagesUpTo[i]);
     return undefined;
   }
 
@@ -259,12 +259,12 @@ export class Classifier {
       // The final stage was looked at too: fold all of it (nd_target, arp_sha, ...)
       // except the ports, of which only the trie's prefix counts.
       const tpSrc = wc[M.tp_src] | (bits >> 16n), tpDst = wc[M.tp_dst] | (bits & 0xffffn);
-      for (const m of st.members) wc[m] |= st.mask[m];
+      foldMask(wc, st.mask, st.members);
       wc[M.tp_src] = tpSrc;
       wc[M.tp_dst] = tpDst;
       return undefined;
     }
-    for (const m of st.members) wc[m] |= st.mask[m];
+    foldMask(wc, st.mask, st.members);
     return rules;
   }
 }

@@ -40,6 +40,14 @@ describe('masked key map', () => {
     expect(maskedHash(hi, mask, members, 0)).not.toBe(maskedHash(hiPlusOne, mask, members, 0));
   });
 
+  it('keeps every key as it grows, flows sharing a hash among them', () => {
+    const map = new MaskedKeyMap<number>(mask, members);
+    // 1,000 flows under 100 hashes: each hash stands for ten flows.
+    for (let i = 0; i < 1000; i++) map.set(flow(BigInt(i), 0x0a000000n), i % 100, i);
+    for (let i = 0; i < 1000; i++) expect(map.get(flow(BigInt(i), 0x0a0000ffn), i % 100)).toBe(i);
+    expect(map.get(flow(1000n, 0x0a000000n), 0)).toBeUndefined();
+  });
+
   it('replaces the value of a key it holds', () => {
     const map = new MaskedKeyMap<number>(mask, members);
     const f = flow(1n, 0x0a000001n);
