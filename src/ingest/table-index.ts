@@ -385,7 +385,12 @@ export class IndexedTable implements TableSource {
       ln.varying[ln.nVarying++] = kind.member;
       if (kind.member < 0 || !hashed) continue;
       let v = maskedNumberAt(kind, text, vs, ve, slash);
-      if (Number.isNaN(v) && kind.field.bits < 52) v = this.namedValue(kind.field, text.slice(vs, ve));
+      if (Number.isNaN(v)) {
+        const fv = parseFieldValue(kind.field, text.slice(vs, ve), this.ports);
+        // A value the field cannot take: the parse reports it now, so the first bad line is the one reported.
+        if (typeof fv === 'string') return this.fileParsed(i);
+        if (kind.field.bits < 52 && fv.value < MAX_EXACT) v = Number(fv.value & fv.mask);
+      }
       if (Number.isNaN(v)) hashed = false;
       else ln.hashes[STAGE_OF[kind.member]] = mix(ln.hashes[STAGE_OF[kind.member]], v);
       if (kind.valueMember >= 0) {
@@ -400,12 +405,6 @@ export class IndexedTable implements TableSource {
     if (prio > shape.maxPriority) shape.maxPriority = prio;
     for (let s = 0; s < N_STAGES; s++) shape.hashes.push(hashed ? ln.hashes[s] : NaN);
     for (const j of shape.valueIndexes) shape.values[j]!.push(ln.valuesRead & (1 << j) ? ln.values[j] : NaN);
-  }
-
-  /** A value the fast read could not take as a number (a port name, ...), through the field's own parser. */
-  private namedValue(field: Field, text: string): number {
-    const fv = parseFieldValue(field, text, this.ports);
-    return typeof fv === 'string' || fv.value >= MAX_EXACT ? NaN : Number(fv.value & fv.mask);
   }
 
   /** A line only the full parse reads: filed under its parsed mask, not hashed. */

@@ -35,6 +35,15 @@ describe('bad dump-flows input', () => {
     expectInputError(await show(f), new RegExp(`^oftrace: ${f}:3:20: bad value for nw_src: 10\\.0\\.0\\.300: could not convert to IP address\\n$`));
   });
 
+  it('reports the first bad line of a table in file order, wherever the lines after it go', async () => {
+    // Line 3 shares line 2's shape and has a bad value; line 4's bad address starts a shape of its own.
+    const f = file('order.txt', GOOD +
+      ' priority=10,tcp,in_port=1,tp_dst=80 actions=drop\n' +
+      ' priority=10,tcp,in_port=1,tp_dst=8x0 actions=drop\n' +
+      ' priority=10,tcp,in_port=1,nw_dst=1.2.3.400 actions=drop\n');
+    expectInputError(await runCli(['--flows', `br0=${f}`, 'br0', 'tcp,in_port=1']), new RegExp(`^oftrace: ${f}:3:\\d+: bad value for tp_dst: 8x0`));
+  });
+
   it('rejects a line the grammar cannot split', async () => {
     expectInputError(await show(file('syntax.txt', ' priority=1, ,, actions=drop\n')), /syntax\.txt:1:\d+: dump-flows: unexpected ","/);
   });
