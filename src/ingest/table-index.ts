@@ -383,12 +383,13 @@ export class IndexedTable implements TableSource {
       }
       ln.tokens[ln.nTokens++] = slash < 0 ? 0 : keptTexts.at(text, slash, ve);
       ln.varying[ln.nVarying++] = kind.member;
-      if (kind.member < 0 || !hashed) continue;
-      let v = maskedNumberAt(kind, text, vs, ve, slash);
+      const hashing = kind.member >= 0 && hashed;
+      let v = hashing ? maskedNumberAt(kind, text, vs, ve, slash) : NaN;
       if (Number.isNaN(v)) {
         const fv = parseFieldValue(kind.field, text.slice(vs, ve), this.ports);
         // A value the field cannot take: the parse reports it now, so the first bad line is the one reported.
         if (typeof fv === 'string') return this.fileParsed(i);
+        if (!hashing) continue;
         if (kind.field.bits < 52 && fv.value < MAX_EXACT) v = Number(fv.value & fv.mask);
       }
       if (Number.isNaN(v)) hashed = false;

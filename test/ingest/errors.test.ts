@@ -44,6 +44,13 @@ describe('bad dump-flows input', () => {
     expectInputError(await runCli(['--flows', `br0=${f}`, 'br0', 'tcp,in_port=1']), new RegExp(`^oftrace: ${f}:3:\\d+: bad value for tp_dst: 8x0`));
   });
 
+  it('reports a bad value of a field the index does not hash (dl_vlan, part of vlan_tci) in a table no trace reaches', async () => {
+    const f = file('vlan.txt', GOOD +
+      ' table=5, priority=10,in_port=1,dl_vlan=10 actions=drop\n' +
+      ' table=5, priority=10,in_port=1,dl_vlan=1o actions=drop\n');
+    expectInputError(await runCli(['--flows', `br0=${f}`, 'br0', 'tcp,in_port=1']), new RegExp(`^oftrace: ${f}:3:\\d+: bad value for dl_vlan: 1o`));
+  });
+
   it('rejects a line the grammar cannot split', async () => {
     expectInputError(await show(file('syntax.txt', ' priority=1, ,, actions=drop\n')), /syntax\.txt:1:\d+: dump-flows: unexpected ","/);
   });
