@@ -4,7 +4,7 @@ import { parseDumpFlows, parseFlowLine, isFlowsHeader, type FlowLine } from '../
 import { rejectBinary, type SourceLine } from '../../grammar/lines.js';
 import { fieldByName, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
-import { newMatch, OFP_DEFAULT_PRIORITY, type Match } from '../meta-flow/match.js';
+import { addEthernetPrereq, newMatch, OFP_DEFAULT_PRIORITY, setDefaultPacketType, type Match } from '../meta-flow/match.js';
 import { M, allOnes, ETH_TYPE, IPPROTO } from '../meta-flow/flow.js';
 import { parseInteger } from '../meta-flow/values.js';
 import { parseActions } from '../ofp/actions.js';
@@ -36,6 +36,7 @@ export function setProtocol(match: Match, proto: [bigint, bigint?]): void {
     match.flow[M.nw_proto] = proto[1];
     match.wc[M.nw_proto] = allOnes(8);
   }
+  setDefaultPacketType(match);
 }
 
 /** Names match_format prints that mf_from_name does not know: OVS drops the `tun_` of the GTP-U fields. */
@@ -120,6 +121,7 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
     const fv = parseFieldValue(field, value, ctx.ports);
     if (typeof fv === 'string') throw lineError(ctx, line, column + key.length + 1, `bad value for ${key}: ${fv}`);
     setMatchField(rule.match, field, fv);
+    addEthernetPrereq(rule.match, field);
   }
   rule.actions = parseActions(line.actions, { file: ctx.file, line: line.src.line, column: line.actionsColumn }, ctx.ports, ctx.tables);
   return rule;

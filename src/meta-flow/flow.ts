@@ -98,6 +98,9 @@ export const MAX_MPLS_LABELS = MPLS_LSE_MEMBERS.length;
 export const isVlanEthType = (t: bigint) => t === ETH_TYPE.VLAN || t === ETH_TYPE.VLAN_8021AD;
 /** eth_type_mpls: unicast or multicast MPLS. */
 export const isMplsEthType = (t: bigint) => t === ETH_TYPE.MPLS || t === ETH_TYPE.MPLS_MCAST;
+/** packet_type (namespace << 16 | type): PT_ETH is Ethernet, namespace OFPHTN_ETHERTYPE an L3 packet by Ethertype. */
+export const PT_ETH = 0n;
+export const OFPHTN_ETHERTYPE = 1n;
 
 /** Each member's all-ones mask. */
 const FULL_MASK = MEMBER_LIST.map((m) => allOnes(m.bits));

@@ -1,8 +1,9 @@
 // A match: flow values plus a wildcard mask (OVS's struct match), and its
 // text form as OVS's match_format prints it (dump-flows, Megaflow:, Flow:).
-import { M, newFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, type Flow } from './flow.js';
+import { M, PT_ETH, newFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, type Flow } from './flow.js';
 import { formatMac, formatIpv4, formatIpv6, cidrBits } from './values.js';
 import { formatPort, type PortNames } from '../ofp/ports.js';
+import type { Field } from './field.js';
 
 export interface Match {
   flow: Flow;
@@ -11,6 +12,22 @@ export interface Match {
 
 export function newMatch(): Match {
   return { flow: newFlow(), wc: newFlow() };
+}
+
+/**
+ * match_set_default_packet_type: OpenFlow matches apply to Ethernet packets
+ * unless they say otherwise, so a protocol keyword or a data field makes a
+ * match on packet_type (0,0) (PT_ETH) where none was given...
+ */
+export function setDefaultPacketType(match: Match): void {
+  if (match.wc[M.packet_type]) return;
+  match.flow[M.packet_type] = PT_ETH;
+  match.wc[M.packet_type] = allOnes(32);
+}
+
+/** ... which match_add_ethernet_prereq does for a field with prerequisites (not for metadata: in_port, regs, ...). */
+export function addEthernetPrereq(match: Match, field: Field): void {
+  if (field.prereq !== 'none') setDefaultPacketType(match);
 }
 
 export const OFP_DEFAULT_PRIORITY = 0x8000;

@@ -6,7 +6,7 @@ import { InputError } from '../model/errors.js';
 import { CT_STATE_NAMES, TCP_FLAG_NAMES, formatFlags } from '../meta-flow/match.js';
 import {
   M, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, ETH_TYPE_MIN, FLOW_DL_TYPE_NONE, MAX_MPLS_LABELS, MPLS_BOS_MASK,
-  isVlanEthType, type Flow,
+  isVlanEthType, OFPHTN_ETHERTYPE, type Flow,
 } from '../meta-flow/flow.js';
 import { formatHex, formatIpv4, formatIpv6, parseIpv6 } from '../meta-flow/values.js';
 import { KEY_ATTRS, formatKeyAttr, formatMplsLse, formatVlanTci, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
@@ -370,7 +370,6 @@ export function formatOdpKey(key: OdpKeyAttr[]): string {
 // The flow (odp_flow_key_to_flow). Attributes the key does not call for are
 // ignored; only what OVS reports as an error is one.
 
-const OFPHTN_ETHERTYPE = 1n;
 /** ODPP_NONE: no in_port() in the key. */
 export const ODPP_NONE = 0xffffffffn;
 const IP_TYPES: bigint[] = [ETH_TYPE.IP, ETH_TYPE.IPV6];

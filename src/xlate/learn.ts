@@ -2,7 +2,7 @@
 // learn_execute/learn_mask).  A trace shows the flow it would add only with
 // -generate (side effects allowed); the flow is not installed.
 import { allOnes } from '../meta-flow/flow.js';
-import { formatMatch, newMatch, OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
+import { addEthernetPrereq, formatMatch, newMatch, OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
 import { formatActions } from '../ofp/actions.js';
 import type { Ofpact, OfpactOf } from '../ofp/ofpact.js';
 import { OFPP_ALL, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_MAX } from '../ofp/ports.js';
@@ -35,6 +35,7 @@ function formatLearnedFlow(ctx: Ctx, learn: Learn): string {
       case 'match_imm':
         setSubfield(match.flow, spec.dst, value);
         unwildcardSubfield(match.wc, spec.dst);
+        addEthernetPrereq(match, spec.dst.field);
         break;
       case 'load_field':
       case 'load_imm': {

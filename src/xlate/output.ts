@@ -1,7 +1,7 @@
 // Sending the packet somewhere: OpenFlow output ports, patch ports into
 // another bridge, FLOOD/ALL, the controller (compose_output_action__,
 // patch_port_output, flood_packets, xlate_controller_action).
-import { M, copyFlow } from '../meta-flow/flow.js';
+import { M, PT_ETH, copyFlow } from '../meta-flow/flow.js';
 import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET } from '../ofp/ports.js';
 import { xreport, type Ctx } from './context.js';
 import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack, cloneXlateActions } from './xlate.js';
@@ -9,7 +9,7 @@ import { xlateNormal } from './normal.js';
 import { hmapOrder, hashInt } from './hmap-order.js';
 import { frozenState } from './freeze.js';
 import { byCreation, type XPort } from './world.js';
-import { composeTunnelOutput, tunnelConfig } from './tunnel.js';
+import { composeTunnelOutput, packetTypeMode, tunnelConfig } from './tunnel.js';
 
 /** OFPR_* packet-in reasons as the datapath userspace cookie prints them. */
 export const OFPR = { NO_MATCH: 0, ACTION: 1, INVALID_TTL: 2, ACTION_SET: 3, GROUP: 4, PACKET_OUT: 5 } as const;
@@ -52,6 +52,10 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
   }
   if (xport.iface.config?.includes('NO_FWD')) {
     xreport(ctx, 'detail', 'OFPPC_NO_FWD set, skipping output');
+    return;
+  }
+  if (ctx.flow[M.packet_type] !== PT_ETH && packetTypeMode(xport) === 'legacy_l2') {
+    xreport(ctx, 'warn', 'Trying to send non-Ethernet packet through legacy L2 port. Dropping packet.');
     return;
   }
   if (xport.type === 'patch') {

@@ -13,6 +13,24 @@ import type { XBridge, XPort } from './world.js';
 /** Interface types netdev-vport gives a tunnel config (so ofproto marks them is_tunnel). */
 const TUNNEL_TYPES = new Set(['geneve', 'gre', 'vxlan', 'lisp', 'stt', 'erspan', 'ip6erspan', 'ip6gre', 'gtpu', 'bareudp', 'srv6']);
 
+/** Tunnel types that carry L3 packets only (tunnel_supported_layers): their default packet type mode is legacy_l3. */
+const L3_ONLY = new Set(['lisp', 'gtpu', 'bareudp']);
+
+/**
+ * netdev_get_pt_mode: which packet types a port carries. Ports that are not
+ * vports are Ethernet only ('legacy_l2'); a patch port carries anything
+ * ('aware'); a tunnel follows options:packet_type, by default what its type
+ * carries ('legacy_l3' for an L3-only type).
+ */
+export function packetTypeMode(xport: XPort): 'aware' | 'legacy_l2' | 'legacy_l3' {
+  if (xport.type === 'patch') return 'aware';
+  if (!TUNNEL_TYPES.has(xport.type)) return 'legacy_l2';
+  const set = xport.iface.options.packet_type;
+  if (set === 'legacy_l2' || set === 'legacy_l3') return set;
+  if (set === 'ptap') return 'aware';
+  return L3_ONLY.has(xport.type) ? 'legacy_l3' : 'legacy_l2';
+}
+
 /** Default UDP destination ports (set_tunnel_config). */
 const DST_PORTS: Record<string, number> = { geneve: 6081, vxlan: 4789, lisp: 4341, stt: 7471, gtpu: 2152 };
 
