@@ -3,7 +3,7 @@
 import { fieldByName, setFieldValue, unwildcardField, type Field } from './field.js';
 import { allOnes, VLAN_CFI } from './flow.js';
 import { parseMac, parseIpv4, parseIpv6, parseInteger, prefixMask } from './values.js';
-import { CT_STATE_NAMES } from './match.js';
+import { CT_STATE_NAMES, TUN_FLAG_NAMES } from './match.js';
 import { parsePort, type PortNames } from '../ofp/ports.js';
 import type { Match } from './match.js';
 
@@ -14,7 +14,6 @@ export interface FieldValue {
 
 const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns'];
 // FLOW_TNL_F_* bit order; only oam (the public flag) may be matched.
-const TUN_FLAG_NAMES = ['oam', 'df', 'csum', 'key'];
 
 const FRAGS: Record<string, [bigint, bigint]> = Object.assign(Object.create(null), {
   no: [0n, 3n], first: [1n, 3n], later: [3n, 3n], yes: [1n, 1n], not_later: [0n, 2n],

@@ -35,7 +35,7 @@ export const OFP_DEFAULT_PRIORITY = 0x8000;
 export const CT_STATE_NAMES = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
 export const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns', '[200]', '[400]', '[800]'];
 /** flow_tun_flag_to_string, by FLOW_TNL_F_* bit. */
-const TUN_FLAG_NAMES: Record<number, string> = { 1: 'oam', 2: 'df', 4: 'csum', 8: 'key' };
+export const TUN_FLAG_NAMES = ['oam', 'df', 'csum', 'key'];
 
 function bitName(names: string[] | Record<number, string>, bit: number): string | undefined {
   return Array.isArray(names) ? names[Math.log2(bit)] : names[bit];

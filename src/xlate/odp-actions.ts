@@ -2,6 +2,7 @@
 // prints them after "Datapath actions: ". Port numbers are datapath ports.
 import { M, type Flow } from '../meta-flow/flow.js';
 import { formatIpv4, formatIpv6, formatMac } from '../meta-flow/values.js';
+import { formatFlags, TUN_FLAG_NAMES } from '../meta-flow/match.js';
 
 // ---------------------------------------------------------------------------
 // Set-able key attributes. Each is a list of fields in ovs_key_* struct order;
@@ -277,24 +278,6 @@ export function formatKeyAttr(attr: SetAttr, key: KeyValues, mask?: KeyValues): 
   return `${attr}(${body})`;
 }
 
-const TNL_FLAG_NAMES: [number, string][] = [[TNL_F.OAM, 'oam'], [TNL_F.DONT_FRAGMENT, 'df'], [TNL_F.CSUM, 'csum'], [TNL_F.KEY, 'key']];
-
-/** format_flags(): names lowest bit first, '0' for none. */
-function formatFlags(flags: number, names: [number, string][], del: string): string {
-  if (!flags) return '0';
-  const out: string[] = [];
-  let bad = 0;
-  for (let bit = 1; flags; bit <<= 1) {
-    if (!(flags & bit)) continue;
-    const n = names.find(([b]) => b === bit);
-    if (n) out.push(n[1]);
-    else bad |= bit;
-    flags &= ~bit;
-  }
-  if (bad) out.push(hx(bad >>> 0));
-  return out.join(del);
-}
-
 /** The unmasked set(tunnel(...)) that odp_put_tunnel_action() emits, printed verbosely. */
 function formatTunnel(t: TunnelKey, tnlType?: string): string {
   const parts: string[] = [];
@@ -320,7 +303,7 @@ function formatTunnel(t: TunnelKey, tnlType?: string): string {
       : `erspan(ver=2,dir=${t.erspanDir},hwid=${hx(t.erspanHwid)})`);
   }
   if (is('gtpu') && t.gtpuFlags && t.gtpuMsgtype) parts.push(`gtpu(flags=${hx(t.gtpuFlags)},msgtype=${t.gtpuMsgtype})`);
-  parts.push(`flags(${formatFlags(flags, TNL_FLAG_NAMES, '|')})`);
+  parts.push(`flags(${formatFlags(TUN_FLAG_NAMES, flags, '|')})`);
   return `set(tunnel(${parts.join(',')}))`;
 }
 
@@ -360,7 +343,7 @@ function formatCt(a: Extract<OdpAction, { type: 'ct' }>): string {
   return p.length ? `ct(${p.join(',')})` : 'ct';
 }
 
-const SLOW_PATH_NAMES: [number, string][] = ['cfm', 'bfd', 'lacp', 'stp', 'lldp', 'action', 'match'].map((n, i) => [1 << i, n]);
+const SLOW_PATH_NAMES = ['cfm', 'bfd', 'lacp', 'stp', 'lldp', 'action', 'match'];
 
 function formatUserspace(a: Extract<OdpAction, { type: 'userspace' }>): string {
   let s = `userspace(pid=${a.pid}`;
@@ -369,7 +352,7 @@ function formatUserspace(a: Extract<OdpAction, { type: 'userspace' }>): string {
     s += `,controller(reason=${c.reason},dont_send=${+c.dontSend},continuation=${+c.continuation},recirc_id=${c.recircId},` +
       `rule_cookie=${hx(c.ruleCookie)},controller_id=${c.controllerId},max_len=${c.maxLen})`;
   } else if (c?.type === 'slow_path') {
-    s += `,slow_path(${formatFlags(c.reason, SLOW_PATH_NAMES, ',')})`;
+    s += `,slow_path(${formatFlags(SLOW_PATH_NAMES, c.reason, ',')})`;
   } else if (c?.type === 'sflow') {
     s += `,sFlow(vid=${c.vlanTci & 0xfff},pcp=${c.vlanTci >> 13},output=${c.output})`;
   } else if (c?.type === 'flow_sample') {
