@@ -111,10 +111,12 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
       }
     }
   }
+  for (const d of byKind('dpctl')) {
+    for (const dp of parseDpctlShow(d.text, d.file)) snap.datapathPorts.set(dp.name, new Map([...dp.ports.values()].map((p) => [p.name, p.dpPort])));
+  }
   if (byKind('dpif').length === 0) {
     // dpctl/show has datapath numbers by interface name, without bridges.
-    const byName = new Map<string, number>();
-    for (const d of byKind('dpctl')) for (const dp of parseDpctlShow(d.text, d.file)) for (const p of dp.ports.values()) byName.set(p.name, p.dpPort);
+    const byName = new Map([...snap.datapathPorts.values()].flatMap((ports) => [...ports]));
     for (const br of snap.bridges.values()) for (const p of br.ports) for (const i of p.interfaces) i.dpPort ??= byName.get(i.name);
   }
   snap.hasDatapathPorts = byKind('dpif').length + byKind('dpctl').length > 0;

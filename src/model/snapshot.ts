@@ -69,6 +69,8 @@ export interface Snapshot {
   uuid?: string;
   /** Whether a dpif/show or dpctl/show dump gave datapath port numbers. */
   hasDatapathPorts: boolean;
+  /** dpctl/show's ports by datapath ("dummy@ovs-dummy"): every datapath port by name, tunnel vports (vxlan_sys_4789) included. */
+  datapathPorts: Map<string, Map<string, number>>;
   /** Non-fatal notes for stderr (missing datapath map, lenient skips). */
   warnings: string[];
 }
@@ -78,5 +80,5 @@ export function newBridge(name: string): Bridge {
 }
 
 export function newSnapshot(): Snapshot {
-  return { bridges: new Map(), hasDatapathPorts: false, warnings: [] };
+  return { bridges: new Map(), hasDatapathPorts: false, datapathPorts: new Map(), warnings: [] };
 }

@@ -12,6 +12,7 @@ import { protocolShorthand } from '../ingest/flows.js';
 import { splitKeyValues } from '../ofp/key-value.js';
 import { OFPP_NONE, parsePort, type PortNames } from '../ofp/ports.js';
 import type { Datapath, World, XBridge } from '../xlate/world.js';
+import { receivingTunnelPort, tunnelDst } from '../xlate/tunnel.js';
 import { odpKeyToFlow, parseOdpFlow, type OdpKeyAttr } from './odp-flow.js';
 import { flowExtract, parseHexPacket } from './packet-extract.js';
 
@@ -71,8 +72,10 @@ function odpInput(dp: Datapath, key: OdpKeyAttr[]): Omit<TraceInput, 'packet'> |
   // Recirculation state lives in the running switch only.
   if (flow[M.recirc_id]) return `no recirculation data for recirc_id 0x${flow[M.recirc_id].toString(16)}`;
   const odpPort = Number(flow[M.in_port]);
-  const port = dp.ports.get(odpPort);
-  if (!port) return `no OpenFlow port for datapath port ${odpPort}`;
+  // xlate_lookup_ofproto_: a packet with tunnel metadata came in on a tunnel port, found by its metadata.
+  const tunneled = tunnelDst(flow) !== 0n;
+  const port = tunneled ? receivingTunnelPort(dp.bridges.flatMap((b) => [...b.ports.values()]), flow) : dp.ports.get(odpPort);
+  if (!port) return tunneled ? 'no OpenFlow tunnel port for this packet' : `no OpenFlow port for datapath port ${odpPort}`;
   flow[M.in_port] = BigInt(port.ofport);
   return { bridge: port.bridge, flow };
 }

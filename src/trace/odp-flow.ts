@@ -3,13 +3,13 @@
 // reads the key attributes, odp_flow_key_to_flow() turns them into a flow, with
 // OVS's error messages. Masks (`/...`) are read and ignored, as ofproto/trace does.
 import { InputError } from '../model/errors.js';
-import { CT_STATE_NAMES, TCP_FLAG_NAMES, formatFlags } from '../meta-flow/match.js';
+import { CT_STATE_NAMES, TCP_FLAG_NAMES, TUN_FLAG_NAMES, formatFlags } from '../meta-flow/match.js';
 import {
   M, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, ETH_TYPE_MIN, FLOW_DL_TYPE_NONE, MAX_MPLS_LABELS, MPLS_BOS_MASK,
   isVlanEthType, OFPHTN_ETHERTYPE, type Flow,
 } from '../meta-flow/flow.js';
 import { formatHex, formatIpv4, formatIpv6, parseIpv6 } from '../meta-flow/values.js';
-import { KEY_ATTRS, formatKeyAttr, formatMplsLse, formatVlanTci, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
+import { KEY_ATTRS, TNL_F, formatKeyAttr, formatMplsLse, formatVlanTci, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
 
 /** One key attribute as written: its values by field name ('' for a single value), or its nested attributes (encap). */
 export interface OdpKeyAttr {
@@ -167,6 +167,8 @@ function bitfield(width: number): Scan {
 interface FieldDef {
   name: string;
   scan: Scan;
+  /** Written `name(value)` rather than `name=value` (tunnel flags). */
+  parens?: boolean;
   /** The field is bits [shift, shift+width) of the value named `into` (MPLS: the current label's). */
   part?: { into: string; width: number; shift: number };
 }
@@ -218,7 +220,33 @@ function mplsLabels(values: Record<string, bigint>): bigint[] {
   return Object.keys(values).sort().map((k) => values[k]);
 }
 
+/** Tunnel options oftrace does not model: OVS reads them, oftrace says so. */
+const unsupportedOption = (name: string): FieldDef => ({
+  name, parens: true, scan: () => { throw new InputError(`datapath flow key tunnel(${name}(...)) is not supported`); },
+});
+
+/** tunnel(...): the fields scan_odp_key reads, in format_odp_tun_attr's words. */
+const TUNNEL: AttrDef = {
+  fields: [
+    { name: 'tun_id', scan: int(64) }, { name: 'src', scan: groups(4, '.', 10) }, { name: 'dst', scan: groups(4, '.', 10) },
+    { name: 'ipv6_src', scan: scanIpv6 }, { name: 'ipv6_dst', scan: scanIpv6 }, { name: 'tos', scan: int(8) }, { name: 'ttl', scan: int(8) },
+    { name: 'tp_src', scan: int(16) }, { name: 'tp_dst', scan: int(16) },
+    { name: 'flags', parens: true, scan: scanFlags(TUN_FLAG_NAMES) },
+    ...['erspan', 'vxlan', 'geneve', 'gtpu'].map(unsupportedOption),
+  ],
+  format: (v) => {
+    const out: string[] = [];
+    for (const [name, x] of Object.entries(v)) {
+      if (name === 'flags') continue;
+      out.push(`${name}=${name === 'tun_id' || name === 'tos' ? formatHex(x) : name === 'src' || name === 'dst' ? formatIpv4(x) : name.startsWith('ipv6') ? formatIpv6(x) : x}`);
+    }
+    const flags = Number(tunnelFlags(v));
+    return [...out, `flags(${flags ? formatFlags(TUN_FLAG_NAMES, flags, '|') : ''})`].join(',');
+  },
+};
+
 const ATTRS: Record<string, AttrDef> = {
+  tunnel: TUNNEL,
   skb_priority: keyAttr('skb_priority'),
   skb_mark: keyAttr('skb_mark'),
   recirc_id: { scan: int(32), format: hx },
@@ -260,7 +288,7 @@ const ATTRS: Record<string, AttrDef> = {
 };
 
 /** Attributes OVS accepts that oftrace does not model. */
-const UNSUPPORTED = new Set(['tunnel', 'nsh']);
+const UNSUPPORTED = new Set(['nsh']);
 const MAX_ODP_NESTED = 32;
 const DELIMITERS = ', \t\r\n';
 
@@ -278,7 +306,7 @@ function scanFields(def: AttrDef, s: string, i: number): { values: Record<string
   // mpls(...) is an array: a field seen twice starts the next label.
   let label = 0, seen = new Set<string>();
   for (;;) {
-    const f = def.fields!.find((fd) => s.startsWith(fd.name + '=', i));
+    const f = def.fields!.find((fd) => s.startsWith(fd.name + (fd.parens ? '(' : '='), i));
     if (f) {
       if (f.part?.into === LABEL && seen.has(f.name)) {
         seen = new Set();
@@ -287,7 +315,7 @@ function scanFields(def: AttrDef, s: string, i: number): { values: Record<string
       }
       seen.add(f.name);
       const r = f.scan(s, i + f.name.length + 1);
-      if (!r) return undefined;
+      if (!r || (f.parens && s[r.end++] !== ')')) return undefined;
       if (f.part) {
         const { width, shift } = f.part;
         const into = f.part.into === LABEL ? String(label) : f.part.into;
@@ -461,6 +489,24 @@ const CT_TUPLES: [string, string[]][] = [
   ['ct_tuple6', ['ct_ipv6_src', 'ct_ipv6_dst']],
 ];
 
+/** odp_tun_key_from_attr: the tunnel metadata of a tunnel(...) key, which must give a TTL. */
+function tunnelKey(f: Flow, t: Record<string, bigint> | undefined): string | undefined {
+  if (!t) return undefined;
+  if (t.ttl === undefined) return 'tunnel options missing TTL';
+  const members: [string, number][] = [
+    ['tun_id', M.tun_id], ['src', M.tun_ip_src], ['dst', M.tun_ip_dst], ['ipv6_src', M.tun_ipv6_src], ['ipv6_dst', M.tun_ipv6_dst],
+    ['tos', M.tun_tos], ['ttl', M.tun_ttl], ['tp_src', M.tun_tp_src], ['tp_dst', M.tun_tp_dst],
+  ];
+  for (const [name, m] of members) f[m] = t[name] ?? 0n;
+  f[M.tun_flags] = tunnelFlags(t);
+  return undefined;
+}
+
+/** The datapath carries df, csum and oam as attributes of their own (`flags(key)` sets nothing); key is tun_id's presence. */
+function tunnelFlags(t: Record<string, bigint>): bigint {
+  return ((t.flags ?? 0n) & BigInt(TNL_F.DONT_FRAGMENT | TNL_F.CSUM | TNL_F.OAM)) | (t.tun_id === undefined ? 0n : BigInt(TNL_F.KEY));
+}
+
 /**
  * odp_flow_key_to_flow: the flow of a datapath key, with in_port still the
  * datapath port (ODPP_NONE when absent); or OVS's error, naming the key.
@@ -480,6 +526,8 @@ function keyToFlow(f: Flow, key: OdpKeyAttr[]): string | undefined {
     if (!t) continue;
     [f[M[src]], f[M[dst]], f[M.ct_nw_proto], f[M.ct_tp_src], f[M.ct_tp_dst]] = [t.src, t.dst, t.proto, t.tp_src, t.tp_dst].map((v) => v ?? 0n);
   }
+  const tunnelError = tunnelKey(f, attrs.get('tunnel')?.values);
+  if (tunnelError) return tunnelError;
   f[M.in_port] = value(attrs, 'in_port') ?? ODPP_NONE;
   const pt = attrs.get('packet_type')?.values;
   if (pt) {

@@ -2,7 +2,7 @@
 // compose_output_action__): the interface options as netdev-vport parses
 // them, the megaflow bits a tunnelled packet always matches, and output to a
 // tunnel port, natively (userspace datapath) or through a kernel vport.
-import { M, ETH_TYPE, allOnes, type Flow } from '../meta-flow/flow.js';
+import { M, ETH_TYPE, OFPHTN_ETHERTYPE, allOnes, type Flow } from '../meta-flow/flow.js';
 import { parseIpv4, parseIpv6 } from '../meta-flow/values.js';
 import { TNL_F } from './odp-actions.js';
 import { commitOdpTunnelAction } from './odp-commit.js';
@@ -113,6 +113,58 @@ export function tunnelConfig(xport: XPort): TunnelConfig | undefined {
     csum: hasCsum && o.csum === 'true',
     egressPktMark: o.egress_pkt_mark === undefined ? undefined : BigInt(Number.parseInt(o.egress_pkt_mark, 10) >>> 0),
   };
+}
+
+/** struct tnl_match: how a tunnel port takes in packets (in terms of packets sent out: ipv6Src is the local address). */
+interface TunnelMatch {
+  port: XPort;
+  inKey: bigint;
+  inKeyFlow: boolean;
+  ipv6Src: bigint;
+  ipSrcFlow: boolean;
+  ipv6Dst: bigint;
+  ipDstFlow: boolean;
+  ptMode: ReturnType<typeof packetTypeMode>;
+}
+
+/**
+ * tnl_port_receive (tnl_find): the tunnel port a packet with tunnel metadata
+ * came in on, among `ports` (a datapath's). OVS files ports by whether the
+ * key, the remote and the local address come from the flow or the config,
+ * and tries the most specific first; within that, the port must agree
+ * exactly: the packet's tunnel source is the port's remote, its destination
+ * the port's local address, its tun_id the port's in_key. A legacy port of the
+ * packet's kind (L2 or L3) goes before a packet-type-aware one.
+ */
+export function receivingTunnelPort(ports: Iterable<XPort>, flow: Flow): XPort | undefined {
+  const matches: TunnelMatch[] = [];
+  for (const port of ports) {
+    const cfg = tunnelConfig(port);
+    if (!cfg || port.odpPort === undefined || BigInt(port.odpPort) !== flow[M.in_port]) continue;
+    const key = parseKey(port.iface.options, 'in_key');
+    matches.push({
+      port, inKey: key.key, inKeyFlow: key.flow, ipv6Src: cfg.ipv6Src, ipSrcFlow: cfg.ipSrcFlow,
+      ipv6Dst: cfg.ipv6Dst, ipDstFlow: cfg.ipDstFlow, ptMode: packetTypeMode(port),
+    });
+  }
+  const packetSrc = flow[M.tun_ip_src] ? V4_MAPPED | flow[M.tun_ip_src] : flow[M.tun_ipv6_src];
+  const legacy = flow[M.packet_type] >> 16n === OFPHTN_ETHERTYPE ? 'legacy_l3' : 'legacy_l2';
+  for (const inKeyFlow of [false, true]) {
+    for (const ipDstFlow of [false, true]) {
+      for (const ipSrc of ['cfg', 'any', 'flow'] as const) {
+        const want = {
+          inKey: inKeyFlow ? 0n : flow[M.tun_id], inKeyFlow, ipDstFlow, ipSrcFlow: ipSrc === 'flow',
+          ipv6Src: ipSrc === 'cfg' ? tunnelDst(flow) : 0n, ipv6Dst: ipDstFlow ? 0n : packetSrc,
+        };
+        for (const ptMode of [legacy, 'aware']) {
+          const found = matches.find((m) => m.ptMode === ptMode && m.inKey === want.inKey && m.inKeyFlow === inKeyFlow &&
+            m.ipDstFlow === ipDstFlow && m.ipSrcFlow === want.ipSrcFlow && m.ipv6Src === want.ipv6Src && m.ipv6Dst === want.ipv6Dst);
+          if (found) return found.port;
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /** ovs_native_tunneling_is_on: only the userspace datapath pushes tunnel headers itself. */

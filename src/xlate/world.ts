@@ -104,7 +104,11 @@ export class World {
       let dp = this.byType.get(type);
       // The datapath's own port 0 is named as dpif/show names the datapath.
       const name = bridge.br.datapath?.split('@')[1] ?? `ovs-${type}`;
-      if (!dp) this.byType.set(type, (dp = { bridges: [], portNames: new Map([[name, 0]]), ports: new Map() }));
+      if (!dp) {
+        // dpctl/show names every datapath port, the tunnel vports (vxlan_sys_4789) that no bridge lists among them.
+        const all = this.snapshot.datapathPorts.get(bridge.br.datapath ?? '') ?? [];
+        this.byType.set(type, (dp = { bridges: [], portNames: new Map([[name, 0], ...all]), ports: new Map() }));
+      }
       dp.bridges.push(bridge);
       for (const port of bridge.ports.values()) {
         if (port.odpPort === undefined) continue;
