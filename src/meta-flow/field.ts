@@ -119,12 +119,25 @@ export function setFieldValue(flow: Flow, f: Field, value: bigint, mask: bigint 
     const m = ((mask >> BigInt(s.fieldLsb)) & allOnes(s.n)) << BigInt(s.memberLsb);
     const v = ((value >> BigInt(s.fieldLsb)) & allOnes(s.n)) << BigInt(s.memberLsb);
     flow[s.member] = (flow[s.member] & ~m) | (v & m);
+    markPresent(flow, s.member);
   }
+}
+
+/**
+ * A tun_metadataN member written to a flow (tun_metadata_write) or made
+ * significant in a mask (tun_metadata_set_match): its bit of the option
+ * present map goes with it, so a packet carries what was set, and a match
+ * on an option's value is also one on its presence.
+ */
+function markPresent(flow: Flow, member: number): void {
+  const option = member - M.tun_metadata0;
+  if (option >= 0 && option < 64) flow[M.tun_metadata_present] |= 1n << BigInt(option);
 }
 
 /** OR `mask` (field units) into a wildcards flow: the bits become significant. */
 export function unwildcardField(wc: Flow, f: Field, mask: bigint = allOnes(f.bits)): void {
   for (const s of f.segments) {
     wc[s.member] |= ((mask >> BigInt(s.fieldLsb)) & allOnes(s.n)) << BigInt(s.memberLsb);
+    markPresent(wc, s.member);
   }
 }

@@ -19,6 +19,8 @@ const MEMBER_LIST: MemberDef[] = [
   { name: 'tun_erspan_ver', bits: 8 }, { name: 'tun_erspan_idx', bits: 32 },
   { name: 'tun_erspan_dir', bits: 8 }, { name: 'tun_erspan_hwid', bits: 8 },
   { name: 'tun_gtpu_flags', bits: 8 }, { name: 'tun_gtpu_msgtype', bits: 8 },
+  // tun_metadata.present.map: which tun_metadataN the packet carries (a Geneve option, or set by an action).
+  { name: 'tun_metadata_present', bits: 64 },
   ...Array.from({ length: 64 }, (_, i) => ({ name: `tun_metadata${i}`, bits: 992 })),
   { name: 'metadata', bits: 64 },
   ...Array.from({ length: 16 }, (_, i) => ({ name: `reg${i}`, bits: 32 })),

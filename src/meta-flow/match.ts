@@ -268,9 +268,13 @@ function formatTunnel(o: Out, f: Flow, w: Flow): void {
   if (w[M.tun_gtpu_msgtype]) o.put(`gtpu_msgtype=${f[M.tun_gtpu_msgtype]}`);
   const tf = Number(w[M.tun_flags] & 0xfn);
   if (tf) o.put('tun_flags=' + formatFlagsMasked(TUN_FLAG_NAMES, Number(f[M.tun_flags] & 0xfn), tf, 0xf));
+  // tun_metadata_match_format: the options whose presence is matched; NP when the match wants one absent.
   for (let i = 0; i < 64; i++) {
+    if (!((w[M.tun_metadata_present] >> BigInt(i)) & 1n)) continue;
     const m = w[M.tun_metadata0 + i];
-    if (m) o.put(`tun_metadata${i}=${hex128(f[M.tun_metadata0 + i])}${m === allOnes(992) ? '' : '/' + hex128(m)}`);
+    if (!((f[M.tun_metadata_present] >> BigInt(i)) & 1n)) o.put(`tun_metadata${i}=NP`);
+    else if (!m) o.put(`tun_metadata${i}`);
+    else o.put(`tun_metadata${i}=${hex128(f[M.tun_metadata0 + i])}${m === allOnes(992) ? '' : '/' + hex128(m)}`);
   }
 }
 

@@ -22,6 +22,8 @@ export interface BridgeSpec {
   ports: PortSpec[];
   flows?: string[];
   groups?: string[];
+  /** `ovs-ofctl add-tlv-map` mappings, `{class=0x102,type=0x80,len=4}->tun_metadata0,...` */
+  tlv_map?: string;
 }
 
 export interface PrimeSpec {
