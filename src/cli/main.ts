@@ -39,6 +39,7 @@ export interface SourceOptions {
   dpif?: string;
   fdb?: string[];
   groups?: string[];
+  tlvMap?: string[];
   lenient?: boolean;
 }
 
@@ -53,7 +54,7 @@ export function loadFromOptions(o: SourceOptions, io: Io): Snapshot {
   if (o.dumps) dumps.push(...readDumpsDir(o.dumps));
   if (o.vsctl) dumps.push(readPlainFile('vsctl', o.vsctl));
   if (o.dpif) dumps.push(readPlainFile('dpif', o.dpif));
-  for (const [kind, specs] of [['flows', o.flows], ['ports', o.ports], ['fdb', o.fdb], ['groups', o.groups]] as const) {
+  for (const [kind, specs] of [['flows', o.flows], ['ports', o.ports], ['fdb', o.fdb], ['groups', o.groups], ['tlv', o.tlvMap]] as const) {
     for (const spec of specs ?? []) dumps.push(readBridgeFile(kind, spec));
   }
   // `-` means standard input; the CLI read it up front.
@@ -72,6 +73,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--dpif <file>', '`ovs-appctl dpif/show` output')
     .option('--fdb <br=file>', '`ovs-appctl fdb/show BR` output (repeatable)', collect)
     .option('--groups <br=file>', '`ovs-ofctl -O OpenFlow13 dump-groups BR` output (repeatable)', collect)
+    .option('--tlv-map <br=file>', '`ovs-ofctl -O OpenFlow13 dump-tlv-map BR` output: Geneve options as tun_metadata (repeatable)', collect)
     .option('--lenient', 'skip unparsable dump lines with a warning instead of failing');
 
   const cmd = addSources(new Command('oftrace'))

@@ -6,7 +6,7 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { InputError } from '../model/errors.js';
 
-export type DumpKind = 'vsctl' | 'flows' | 'ports' | 'dpif' | 'dpctl' | 'fdb' | 'groups';
+export type DumpKind = 'vsctl' | 'flows' | 'ports' | 'dpif' | 'dpctl' | 'fdb' | 'groups' | 'tlv';
 
 export interface DumpText {
   kind: DumpKind;
@@ -42,6 +42,7 @@ const SOS_NAMES: [RegExp, DumpKind][] = [
   [/^ovs-appctl_dpctl\.show(?:_-s)?(?:_.+)?$/, 'dpctl'],
   [/^ovs-appctl_fdb\.show_(.+)$/, 'fdb'],
   [/^ovs-ofctl(?:_-O_(OpenFlow1\d))?_dump-groups_(.+)$/, 'groups'],
+  [/^ovs-ofctl(?:_-O_(OpenFlow1\d))?_dump-tlv-map_(.+)$/, 'tlv'],
 ];
 
 export function classifyDumpName(name: string): Omit<DumpText, 'file' | 'text'> | undefined {

@@ -38,6 +38,14 @@ export interface Port {
   other: Record<string, string>;
 }
 
+/** One row of dump-tlv-map: Geneve option (class, type) of `len` bytes is tun_metadata<field>. */
+export interface TlvMapping {
+  optClass: number;
+  type: number;
+  len: number;
+  field: number;
+}
+
 export interface FdbEntry {
   port: number;
   vlan: number;
@@ -58,6 +66,8 @@ export interface Bridge {
   tableNames: Map<number, string>;
   groups: Map<number, Group>;
   fdb: FdbEntry[];
+  /** dump-tlv-map: the Geneve options tun_metadataN stand for (none without the dump). */
+  tlvMap: TlvMapping[];
   /** ofctl show: dpid, n_tables, ... */
   dpid?: string;
 }
@@ -76,7 +86,7 @@ export interface Snapshot {
 }
 
 export function newBridge(name: string): Bridge {
-  return { name, ports: [], tables: new RuleTables(), tableNames: new Map(), groups: new Map(), fdb: [] };
+  return { name, ports: [], tables: new RuleTables(), tableNames: new Map(), groups: new Map(), fdb: [], tlvMap: [] };
 }
 
 export function newSnapshot(): Snapshot {

@@ -3,7 +3,7 @@
 // set left to right, each checked against its prerequisites and against being
 // set twice) or `[DPNAME] ODP_FLOW`, either followed by a packet in hex; all
 // with OVS's error messages.
-import { fieldByName, getFieldValue, type Field } from '../meta-flow/field.js';
+import { fieldByName, getFieldValue, setFieldValue, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField, type FieldValue } from '../meta-flow/field-parse.js';
 import { M, allOnes, type Flow } from '../meta-flow/flow.js';
 import { prereqsOk } from '../meta-flow/prereqs.js';
@@ -13,8 +13,12 @@ import { splitKeyValues } from '../ofp/key-value.js';
 import { OFPP_NONE, parsePort, type PortNames } from '../ofp/ports.js';
 import type { Datapath, World, XBridge } from '../xlate/world.js';
 import { receivingTunnelPort, tunnelDst } from '../xlate/tunnel.js';
-import { odpKeyToFlow, parseOdpFlow, type OdpKeyAttr } from './odp-flow.js';
+import { geneveOptions, odpKeyToFlow, parseOdpFlow, type GeneveOption, type OdpKeyAttr } from './odp-flow.js';
 import { flowExtract, parseHexPacket } from './packet-extract.js';
+import type { TlvMapping } from '../model/snapshot.js';
+
+/** GENEVE_CRIT_OPT_TYPE: an option a receiver must understand. */
+const GENEVE_CRIT_OPT_TYPE = 0x80;
 
 /**
  * mf_parse_value: an exact value. Integers only have to fit the field's bytes
@@ -76,8 +80,29 @@ function odpInput(dp: Datapath, key: OdpKeyAttr[]): Omit<TraceInput, 'packet'> |
   const tunneled = tunnelDst(flow) !== 0n;
   const port = tunneled ? receivingTunnelPort(dp.bridges.flatMap((b) => [...b.ports.values()]), flow) : dp.ports.get(odpPort);
   if (!port) return tunneled ? 'no OpenFlow tunnel port for this packet' : `no OpenFlow port for datapath port ${odpPort}`;
+  const geneve = key.find((a) => a.name === 'tunnel')?.values.geneve;
+  if (geneve !== undefined && !geneveToMetadata(geneveOptions(geneve), port.bridge.br.tlvMap, flow)) return 'Failed to parse Geneve options';
   flow[M.in_port] = BigInt(port.ofport);
   return { bridge: port.bridge, flow };
+}
+
+/**
+ * tun_metadata_from_geneve_udpif: each option the bridge's TLV map knows
+ * becomes its tun_metadataN; false (OVS's error) for one of another length
+ * than mapped, or an unmapped critical one (type bit 0x80); other unmapped
+ * options are dropped.
+ */
+function geneveToMetadata(options: GeneveOption[], tlvMap: readonly TlvMapping[], flow: Flow): boolean {
+  for (const o of options) {
+    const entry = tlvMap.find((t) => t.optClass === o.optClass && t.type === o.type);
+    if (!entry) {
+      if (o.type & GENEVE_CRIT_OPT_TYPE) return false;
+      continue;
+    }
+    if (entry.len !== o.len) return false;
+    setFieldValue(flow, fieldByName(`tun_metadata${entry.field}`)!, o.data);
+  }
+  return true;
 }
 
 function bridgeInput(world: World, bridgeName: string, flowText: string): Omit<TraceInput, 'packet'> | string {

@@ -220,6 +220,82 @@ function mplsLabels(values: Record<string, bigint>): bigint[] {
   return Object.keys(values).sort().map((k) => values[k]);
 }
 
+/** sizeof geneve_scan.d: the room for Geneve options in a key. */
+const GENEVE_ROOM = 252;
+
+/** parse_int_string: `0x` hex or a decimal number, to fit in `bytes` bytes. */
+function scanBytes(s: string, i: number, bytes: number): Scanned | undefined {
+  const text = /^0[xX][0-9a-fA-F]+|^\d+/.exec(s.slice(i))?.[0];
+  if (text === undefined) return undefined;
+  const v = BigInt(text);
+  return v >> BigInt(8 * bytes) ? undefined : { v, end: i + text.length };
+}
+
+/**
+ * scan_geneve: `{class=,type=,len=,data[/mask]}...` as the options go on the
+ * wire (class, type, length in 4-byte words, data), behind a leading 1 byte
+ * that keeps leading zero bytes; masks are read and ignored.
+ */
+const scanGeneve: Scan = (s, i) => {
+  let wire = 1n;
+  let room = GENEVE_ROOM;
+  while (s[i] === '{' && room >= 4) {
+    i++;
+    room -= 4;
+    const part = (name: string, scan: Scan): bigint | undefined => {
+      if (s.startsWith(name + '=', i)) {
+        const r = scan(s, i + name.length + 1);
+        if (!r) return undefined;
+        i = r.end;
+        if (s[i] === ',') i++;
+        return r.v;
+      }
+      if (s[i] === ',') i++;
+      return 0n;
+    };
+    const optClass = part('class', int(16)), type = part('type', int(8)), len = part('len', int(8));
+    if (optClass === undefined || type === undefined || len === undefined || len > 124n || len % 4n || len > BigInt(room)) return undefined;
+    let data = 0n;
+    if (s[i - 1] === ',' && s[i] !== '}') {
+      const d = scanBytes(s, i, Number(len));
+      if (!d) return undefined;
+      data = d.v;
+      i = d.end;
+      if (s[i] === '/') {
+        const m = scanBytes(s, i + 1, Number(len));
+        if (!m) return undefined;
+        i = m.end;
+      }
+    }
+    if (s[i++] !== '}') return undefined;
+    room -= Number(len);
+    wire = (((((wire << 16n) | optClass) << 8n | type) << 8n | len / 4n) << (len * 8n)) | data;
+  }
+  return { v: wire, end: i };
+};
+
+/** Geneve options of a tunnel(...) key (scanGeneve's encoding), in order. */
+export interface GeneveOption {
+  optClass: number;
+  type: number;
+  len: number;
+  data: bigint;
+}
+
+export function geneveOptions(wire: bigint): GeneveOption[] {
+  const bytes: number[] = [];
+  for (let w = wire; w > 1n; w >>= 8n) bytes.unshift(Number(w & 0xffn));
+  const out: GeneveOption[] = [];
+  for (let p = 0; p + 4 <= bytes.length; ) {
+    const len = (bytes[p + 3] & 0x1f) * 4;
+    let data = 0n;
+    for (let k = 0; k < len; k++) data = (data << 8n) | BigInt(bytes[p + 4 + k]);
+    out.push({ optClass: (bytes[p] << 8) | bytes[p + 1], type: bytes[p + 2], len, data });
+    p += 4 + len;
+  }
+  return out;
+}
+
 /** Tunnel options oftrace does not model: OVS reads them, oftrace says so. */
 const unsupportedOption = (name: string): FieldDef => ({
   name, parens: true, scan: () => { throw new InputError(`datapath flow key tunnel(${name}(...)) is not supported`); },
@@ -232,12 +308,17 @@ const TUNNEL: AttrDef = {
     { name: 'ipv6_src', scan: scanIpv6 }, { name: 'ipv6_dst', scan: scanIpv6 }, { name: 'tos', scan: int(8) }, { name: 'ttl', scan: int(8) },
     { name: 'tp_src', scan: int(16) }, { name: 'tp_dst', scan: int(16) },
     { name: 'flags', parens: true, scan: scanFlags(TUN_FLAG_NAMES) },
-    ...['erspan', 'vxlan', 'geneve', 'gtpu'].map(unsupportedOption),
+    { name: 'geneve', parens: true, scan: scanGeneve },
+    ...['erspan', 'vxlan', 'gtpu'].map(unsupportedOption),
   ],
   format: (v) => {
     const out: string[] = [];
     for (const [name, x] of Object.entries(v)) {
       if (name === 'flags') continue;
+      if (name === 'geneve') {
+        out.push(`geneve(${geneveOptions(x).map((o) => `{class=${formatHex(BigInt(o.optClass))},type=${formatHex(BigInt(o.type))},len=${o.len},${formatHex(o.data)}}`).join('')})`);
+        continue;
+      }
       out.push(`${name}=${name === 'tun_id' || name === 'tos' ? formatHex(x) : name === 'src' || name === 'dst' ? formatIpv4(x) : name.startsWith('ipv6') ? formatIpv6(x) : x}`);
     }
     const flags = Number(tunnelFlags(v));

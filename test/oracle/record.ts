@@ -129,7 +129,7 @@ function dumps(sb: Sandbox, s: Scenario): Record<string, string> {
       out[name(args)] = pinPortAddrs(pinVolatile(of(args)), b);
     }
     if (allows(protos, 'OpenFlow13')) {
-      for (const cmd of ['dump-flows', 'dump-groups']) {
+      for (const cmd of ['dump-flows', 'dump-groups', 'dump-tlv-map']) {
         const args = ['-O', 'OpenFlow13', cmd, b.name];
         out[name(args)] = pinVolatile(of(args));
       }

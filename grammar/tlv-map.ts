@@ -1,0 +1,76 @@
+// `ovs-ofctl -O OpenFlow13 dump-tlv-map BR`: which Geneve option (class,
+// type, length) each tun_metadataN field stands for.
+//   NXT_TLV_TABLE_REPLY (OF1.3) (xid=0x2):
+//    max option space=256 max fields=64
+//    allocated option space=4
+//
+//    mapping table:
+//     class  type  length  match field
+//    ------  ----  ------  --------------
+//     0x102  0x80       4  tun_metadata0
+import { createToken, EmbeddedActionsParser, Lexer } from 'chevrotain';
+import { InputError } from '../src/model/errors.js';
+import type { TlvMapping } from '../src/model/snapshot.js';
+import { lexLine, parseError, splitLines, GRAMMAR_CHECKS } from './lines.js';
+
+const WHAT = 'dump-tlv-map';
+
+const WS = createToken({ name: 'WS', pattern: /\s+/, group: Lexer.SKIPPED });
+const Reply = createToken({ name: 'Reply', pattern: /NXT_TLV_TABLE_REPLY(?: \(OF1\.\d\))? \(xid=0x[0-9a-f]+\):/ });
+const Capacity = createToken({ name: 'Capacity', pattern: /(?:max option space|max fields|allocated option space)=\d+/ });
+const TableTitle = createToken({ name: 'TableTitle', pattern: /mapping table:/ });
+const ColumnTitles = createToken({ name: 'ColumnTitles', pattern: /class\s+type\s+length\s+match field(?!\S)/ });
+const Rule = createToken({ name: 'Rule', pattern: /-+(?:\s+-+){3}(?!\S)/ });
+const Hex = createToken({ name: 'Hex', pattern: /0x[0-9a-fA-F]+(?!\S)/ });
+const Int = createToken({ name: 'Int', pattern: /\d+(?!\S)/ });
+const Field = createToken({ name: 'Field', pattern: /tun_metadata\d+(?!\S)/ });
+/** Anything else, for the parser to reject with the whole word. */
+const Other = createToken({ name: 'Other', pattern: /\S+/ });
+
+const tokens = [WS, Reply, Capacity, TableTitle, ColumnTitles, Rule, Hex, Int, Field, Other];
+let lexer: Lexer | undefined;
+
+class TlvMapParser extends EmbeddedActionsParser {
+  constructor() {
+    super(tokens, GRAMMAR_CHECKS);
+    this.performSelfAnalysis();
+  }
+
+  /** A mapping row, or undefined for the header lines. */
+  line = this.RULE('line', (): TlvMapping | undefined =>
+    this.OR([
+      { ALT: () => void this.CONSUME(Reply) },
+      { ALT: () => void this.AT_LEAST_ONE(() => this.CONSUME(Capacity)) },
+      { ALT: () => void this.CONSUME(TableTitle) },
+      { ALT: () => void this.CONSUME(ColumnTitles) },
+      { ALT: () => void this.CONSUME(Rule) },
+      {
+        ALT: () => {
+          const optClass = Number(this.CONSUME(Hex).image);
+          const type = Number(this.CONSUME2(Hex).image);
+          const len = Number(this.CONSUME(Int).image);
+          const field = Number(this.CONSUME(Field).image.slice('tun_metadata'.length));
+          return { optClass, type, len, field };
+        },
+      },
+    ]),
+  );
+}
+
+let parser: TlvMapParser | undefined;
+
+/** The mappings, in dump order. */
+export function parseTlvMap(text: string, file: string): TlvMapping[] {
+  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
+  if (lines.length === 0) throw new InputError(`${WHAT}: empty input`, file);
+  lexer ??= new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+  parser ??= new TlvMapParser();
+  const rows: TlvMapping[] = [];
+  for (const src of lines) {
+    parser.input = lexLine(lexer, src, file);
+    const row = parser.line();
+    if (parser.errors.length > 0) throw parseError(parser.errors, src, file, WHAT);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
