@@ -106,32 +106,6 @@ export const OFPHTN_ETHERTYPE = 1n;
 
 /** Each member's all-ones mask. */
 const FULL_MASK = MEMBER_LIST.map((m) => allOnes(m.bits));
-const MAX_EXACT_DOUBLE = 2n ** 53n - 1n;
-const WORD = 2 ** 32;
-
-/**
- * Folds the masked values of `members` into the hash `h` (start from 0): a
- * small integer (a V8 Smi, so Maps keyed by it allocate nothing) for lookups
- * that verify their candidates exactly (masked-key-map.ts). Hot: no bigint
- * `&` where the mask is the whole member, no bigint arithmetic for values
- * below 2^53, which is nearly every value a classifier sees.
- */
-export function maskedHash(flow: Flow, mask: Flow, members: readonly number[], h: number): number {
-  for (let i = 0; i < members.length; i++) {
-    const v = maskedValue(flow, mask, members[i]);
-    if (v <= MAX_EXACT_DOUBLE) h = mixWord(h, Number(v));
-    else for (let w = v; w; w >>= 52n) h = mixWord(h, Number(BigInt.asUintN(52, w)));
-  }
-  return h;
-}
-
-/** One step of a murmur-style mix of a value below 2^53 (two 32-bit words). */
-function mixWord(h: number, n: number): number {
-  h = Math.imul(h ^ (n >>> 0), 0xcc9e2d51);
-  h = Math.imul((h << 15) | (h >>> 17), 0x1b873593) ^ ((n / WORD) >>> 0);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  return (h ^ (h >>> 13)) & 0x3fffffff;
-}
 
 /** flow[m] & mask[m], without the bigint `&` (an allocation) where the mask is the whole member. */
 export function maskedValue(flow: Flow, mask: Flow, m: number): bigint {

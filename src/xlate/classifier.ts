@@ -6,11 +6,12 @@
 // Rules come from RuleGroups (model/rule-groups.ts) and enter a subtable when
 // a lookup may need them; the tries, which OVS builds from every rule, take
 // only the groups' values and are built when a lookup first consults them.
-import { M, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, foldMask, maskedHash, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, foldMask, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 import { MaskedKeyMap } from './masked-key-map.js';
+import { WordLayout, hashWords, type MaskWords } from './flow-words.js';
 import { PrefixTrie } from './prefix-trie.js';
 
 /** Default prefix-tree fields of an OVS bridge (ofproto.c default_prefix_fields). */
@@ -32,21 +33,22 @@ class Subtable {
   readonly stagesUpTo: number[][] = [];
   /** Whether stage i holds nw_src/nw_dst, where the prefix tries are consulted. */
   readonly trieStage: boolean[] = [];
+  /** Each stage's mask words, which its hash adds... */
+  private readonly stageWords: MaskWords[] = [];
   /** Stage i's keys (cumulative) of the rules brought in; the final stage's are byKey's. */
   readonly stageKeys: MaskedKeyMap<true>[] = [];
-  /** The rules brought in, by full key (identical matches, best first). */
-  readonly byKey: MaskedKeyMap<Rule[]>;
+  /** The rules brought in, and the packets asked for, by full key. */
+  private readonly byKey: MaskedKeyMap<FullKey>;
   readonly triePlen: number[];
   readonly portsMaskLen: number;
   private portsTrie: PrefixTrie | undefined;
   readonly groups: RuleGroup[] = [];
   maxPriority = -1;
-  /** Whether some group still holds rules... */
+  /** Whether some group still holds rules. */
   private pending = true;
-  /** ... and the full keys of the packets they were asked for. */
-  private readonly prepared: MaskedKeyMap<true>;
 
-  constructor(readonly mask: Flow) {
+  /** `ruleWords`: scratch to load a rule's match into, apart from the probe's words. */
+  constructor(readonly mask: Flow, private readonly layout: WordLayout, private readonly ruleWords: Int32Array) {
     this.members = [];
     for (let m = 0; m < N_MEMBERS; m++) if (mask[m]) this.members.push(m);
     const byStage: number[][] = Array.from({ length: N_STAGES }, () => []);
@@ -61,9 +63,10 @@ class Subtable {
       this.trieStage.push(stage.some((m) => m === M.nw_src || m === M.nw_dst));
     }
     const last = this.stagesUpTo.length - 1;
-    for (let i = 0; i < last; i++) this.stageKeys.push(new MaskedKeyMap(mask, this.stagesUpTo[i]));
-    this.byKey = new MaskedKeyMap(mask, this.stagesUpTo[last]);
-    this.prepared = new MaskedKeyMap(mask, this.stagesUpTo[last]);
+    for (const stage of this.stages) this.stageWords.push(layout.maskWords(mask, stage));
+    for (let i = 0; i < last; i++) this.stageKeys.push(new MaskedKeyMap(layout.maskWords(mask, this.stagesUpTo[i])));
+    const full = layout.maskWords(mask, this.stagesUpTo[last]);
+    this.byKey = new MaskedKeyMap(full);
     this.triePlen = TRIE_MEMBERS.map((m) => prefixLen(mask[m], 32));
     const ports = (mask[M.tp_src] << 16n) | mask[M.tp_dst];
     this.portsMaskLen = ports ? 32 - ctz32(ports) : 0;
@@ -74,22 +77,28 @@ class Subtable {
     this.maxPriority = Math.max(this.maxPriority, group.maxPriority);
   }
 
-  /** The maskedHash of `flow`'s key at each stage (cumulative), into `out`. */
-  hashStages(flow: Flow, out: Int32Array): void {
+  /** The hash of a loaded flow's key at each stage (cumulative), into `out`. */
+  hashStages(words: Int32Array, out: Int32Array): void {
     let h = 0;
-    for (let i = 0; i < this.stages.length; i++) out[i] = h = maskedHash(flow, this.mask, this.stages[i], h);
+    for (let i = 0; i < this.stages.length; i++) out[i] = h = hashWords(words, this.stageWords[i], h);
   }
 
   /**
-   * Bring in the rules a lookup of `flow` may need (RuleGroup.take), once per
-   * full key (whose hash is `fullHash`): what the groups hand out depends on
-   * nothing else.
+   * The rules whose full key is that of `flow` (loaded as `words`, its full
+   * key hashing to `fullHash`), best first. The rules a lookup of the packet
+   * may need, for any stage, are brought in first (RuleGroup.take), once per
+   * full key: what the groups hand out depends on nothing else.
    */
-  prepare(flow: Flow, fullHash: number): void {
-    if (!this.pending || this.prepared.get(flow, fullHash)) return;
-    this.prepared.set(flow, fullHash, true);
-    for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
-    this.pending = this.groups.some((g) => !g.exhausted);
+  rulesFor(flow: Flow, words: Int32Array, fullHash: number): readonly Rule[] {
+    let key = this.byKey.get(words, fullHash);
+    if (this.pending && !key?.asked) {
+      for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
+      this.pending = this.groups.some((g) => !g.exhausted);
+      key = this.byKey.get(words, fullHash);
+      if (key) key.asked = true;
+      else this.byKey.set(words, fullHash, (key = { rules: [], asked: true }));
+    }
+    return key?.rules ?? NO_RULES;
   }
 
   /** No match: the stages looked at, 0..i, were significant to the lookup. */
@@ -99,14 +108,16 @@ class Subtable {
   }
 
   private add(rule: Rule): void {
-    const f = rule.match.flow;
-    this.hashStages(f, ruleHashes);
-    for (let i = 0; i < this.stageKeys.length; i++) this.stageKeys[i].set(f, ruleHashes[i], true);
+    const words = this.ruleWords;
+    this.layout.load(rule.match.flow, words);
+    this.hashStages(words, ruleHashes);
+    for (let i = 0; i < this.stageKeys.length; i++) this.stageKeys[i].set(words, ruleHashes[i], true);
     const fullHash = ruleHashes[this.stageKeys.length];
-    const list = this.byKey.get(f, fullHash);
-    if (!list) this.byKey.set(f, fullHash, [rule]);
+    const key = this.byKey.get(words, fullHash);
+    if (!key) this.byKey.set(words, fullHash, { rules: [rule], asked: false });
     else {
       // Best first; identical matches differ in priority.
+      const list = key.rules;
       let i = list.length;
       while (i > 0 && list[i - 1].priority < rule.priority) i--;
       list.splice(i, 0, rule);
@@ -125,6 +136,13 @@ class Subtable {
     return this.portsTrie;
   }
 }
+
+/** A full key of a subtable: the rules brought in with it, and whether a packet with it was asked for (RuleGroup.take). */
+interface FullKey {
+  rules: Rule[];
+  asked: boolean;
+}
+const NO_RULES: readonly Rule[] = [];
 
 /** Scratch for Subtable.hashStages: a lookup's probe (not reentrant), and a rule being brought in. */
 const probeHashes = new Int32Array(N_STAGES);
@@ -148,14 +166,23 @@ interface TrieCtx {
 export class Classifier {
   private readonly subtables: Subtable[] = [];
   private readonly tries: (PrefixTrie | undefined)[] = [];
+  /** The members any subtable matches on, as words... */
+  private readonly layout: WordLayout;
+  /** ... of the flow being looked up (a lookup loads them once). */
+  private readonly words: Int32Array;
 
   constructor(groups: readonly RuleGroup[]) {
+    const members = new Set<number>();
+    for (const group of groups) for (let m = 0; m < N_MEMBERS; m++) if (group.mask[m]) members.add(m);
+    this.layout = new WordLayout([...members].sort((a, b) => a - b), MEMBERS.map((m) => m.bits));
+    this.words = new Int32Array(this.layout.size);
+    const ruleWords = new Int32Array(this.layout.size);
     const byMask = new Map<string, Subtable>();
     for (const group of groups) {
       const key = maskKey(group.mask);
       let st = byMask.get(key);
       if (!st) {
-        st = new Subtable(group.mask);
+        st = new Subtable(group.mask, this.layout, ruleWords);
         byMask.set(key, st);
         this.subtables.push(st);
       }
@@ -189,6 +216,7 @@ export class Classifier {
     let hardPri = -Infinity;
     const soft: SoftMatch[] = [];
     let softPri = -Infinity;
+    this.layout.load(flow, this.words);
     for (const st of this.subtables) {
       if (st.maxPriority < hardPri + 1) break;
       const rules = this.findMatchWc(st, flow, wc, tctx);
@@ -242,16 +270,15 @@ export class Classifier {
   /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
   private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
     const last = st.stages.length - 1;
-    st.hashStages(flow, probeHashes);
-    const fullHash = probeHashes[last];
-    st.prepare(flow, fullHash);
+    const words = this.words;
+    st.hashStages(words, probeHashes);
+    const rules = st.rulesFor(flow, words, probeHashes[last]);
     for (let i = 0; i < last; i++) {
       if (this.checkTries(st, i, flow, wc, tctx)) return st.foldStages(wc, i - 1);
-      if (!st.stageKeys[i].get(flow, probeHashes[i])) return st.foldStages(wc, i);
+      if (!st.stageKeys[i].get(words, probeHashes[i])) return st.foldStages(wc, i);
     }
     if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
-    const rules = st.byKey.get(flow, fullHash);
-    if (!rules && st.portsMaskLen) {
+    if (!rules.length && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
       const mbits = st.ports().lookup(Number(value)).maskbits;
@@ -265,6 +292,6 @@ export class Classifier {
       return undefined;
     }
     foldMask(wc, st.mask, st.members);
-    return rules;
+    return rules.length ? rules : undefined;
   }
 }
