@@ -2,7 +2,7 @@
 // happened with what the case expects.
 import { readDumpsDir } from '../ingest/sources.js';
 import { loadSnapshot } from '../ingest/load.js';
-import { parseTraceFlow } from '../trace/flow-parse.js';
+import { parseTraceArgs } from '../trace/flow-parse.js';
 import { formatTraceOvs, ofprotoTrace, type TraceResult } from '../trace/ofproto-trace.js';
 import { World } from '../xlate/world.js';
 import { formatOutputs, outputMatches, traceFacts, type TraceFacts } from './facts.js';
@@ -40,12 +40,14 @@ export function loadWorld(dir: string, warn: (msg: string) => void): World {
   return new World(loadSnapshot(readDumpsDir(dir), { warn }));
 }
 
-/** Traces a packet, or says why it cannot be traced (unknown bridge, bad flow). */
+/**
+ * Traces a packet as `ofproto/trace BRIDGE FLOW` or `ofproto/trace DATAPATH
+ * ODP_FLOW` would, or says why it cannot be traced (unknown bridge, bad flow).
+ */
 export function tracePacket(world: World, p: Packet): Traced | string {
-  const bridge = world.bridges.get(p.bridge);
-  if (!bridge) return `${p.bridge}: unknown bridge`;
-  const flow = parseTraceFlow(p.flow, bridge.names);
-  if (typeof flow === 'string') return `bad flow: ${flow}`;
+  const input = parseTraceArgs(world, [p.bridge, p.flow], false);
+  if (typeof input === 'string') return input.endsWith(': unknown bridge') || input === 'Cannot find the datapath' ? input : `bad flow: ${input.replace(/^Bad openflow flow syntax: /, '')}`;
+  const { bridge, flow } = input;
   const result = ofprotoTrace({ world, bridge, flow, ctNext: p.ctNext });
   return { result, facts: traceFacts(result, world, bridge), text: formatTraceOvs(result) };
 }

@@ -17,6 +17,22 @@ async function check(text: string, ...args: string[]) {
   return { dir, file, ...(await runCli(['check', file, ...args])) };
 }
 
+describe('oftrace check: packets in the datapath-flow syntax', () => {
+  it('traces a case given as `ofproto/trace DATAPATH ODP_FLOW` takes it: datapath port 2 is p1', async () => {
+    const text = ['snapshot: ./snap', 'cases:',
+      '  - name: from p1', '    bridge: ovs-dummy', "    flow: 'in_port(2),eth(),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,ttl=64)'",
+      '    expect:', '      outputs_include: [p2, p3]', '      datapath_actions: "3,4"',
+      '  - name: unknown datapath port', '    bridge: ovs-dummy', "    flow: 'in_port(9),eth(),eth_type(0x0800)'",
+      '    expect:', '      drop: true'].join('\n') + '\n';
+    const r = await check(text);
+    expect(r.stderr).toMatch(/spec\.yaml:11: case "unknown datapath port": bad flow: no OpenFlow port for datapath port 9/);
+    expect(r.exitCode).toBe(2);
+    const ok = await check(text.split('  - name: unknown')[0]);
+    expect(ok.stdout).toMatch(/^PASS from p1$/m);
+    expect(ok.exitCode).toBe(0);
+  });
+});
+
 describe('oftrace check: expectation kinds', () => {
   const kinds: [string, string, string, string][] = [
     // kind, flow, a passing expectation, a failing one
