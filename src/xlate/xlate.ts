@@ -2,7 +2,7 @@
 // (OVS's ofproto-dpif-xlate.c: xlate_actions, xlate_table_action,
 // do_xlate_actions), recording the trace tree on the way.
 import {
-  M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, type Flow,
+  M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, PT_ETH, type Flow,
 } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import { formatActions } from '../ofp/actions.js';
@@ -51,6 +51,8 @@ function finishWildcards(ctx: Ctx, initial: Flow): void {
   for (let i = 0; i < 16; i++) wc[M.reg0 + i] = 0n;
   wc[M.actset_output] = 0n;
   wc[M.conj_id] = 0n;
+  // An L3 packet has no Ethernet addresses to match (the Ethertype stays).
+  if (initial[M.packet_type] !== PT_ETH) wc[M.dl_dst] = wc[M.dl_src] = 0n;
   const icmp = (flow[M.dl_type] === ETH_TYPE.IP && flow[M.nw_proto] === IPPROTO.ICMP) ||
     (flow[M.dl_type] === ETH_TYPE.IPV6 && flow[M.nw_proto] === IPPROTO.ICMPV6);
   if (icmp) {

@@ -154,6 +154,32 @@ function traceFlow(rng: Rng, bridge: string, ports: number[], ct: boolean): Trac
   return { bridge, flow: f.join(','), ...(opts && { opts }) };
 }
 
+/**
+ * The same kind of packet in the datapath-flow syntax (`ofproto/trace
+ * ovs-dummy ODP_FLOW`), on a port named as the datapath names it; now and
+ * then without eth(), an L3 packet that only metadata matches can take.
+ */
+function traceOdpFlow(rng: Rng, port: string): TraceSpec {
+  const proto = rng.pick(PROTOS);
+  const l3 = isIp(proto) && rng.chance(0.2);
+  const key = [`in_port(${port})`];
+  if (!l3) key.push(`eth(src=${rng.pick(MACS)},dst=${rng.pick(rng.chance(0.2) ? ['ff:ff:ff:ff:ff:ff'] : MACS)})`);
+  const inner: string[] = [];
+  const nwProto = { tcp: 6, udp: 17, icmp: 1, ip: rng.pick([2, 47]) } as Record<string, number>;
+  if (isIp(proto)) {
+    inner.push('eth_type(0x0800)', `ipv4(src=${rng.pick(IPS)},dst=${rng.pick(IPS)},proto=${nwProto[proto]},tos=0,ttl=${rng.pick([1, 64])},frag=no)`);
+    if (proto === 'tcp' || proto === 'udp') inner.push(`${proto}(src=${rng.pick(TP_PORTS)},dst=${rng.pick(TP_PORTS)})`);
+    if (proto === 'icmp') inner.push('icmp(type=8,code=0)');
+  } else if (proto === 'arp') {
+    inner.push('eth_type(0x0806)', `arp(sip=${rng.pick(IPS)},tip=${rng.pick(IPS)},op=1,sha=${rng.pick(MACS)},tha=00:00:00:00:00:00)`);
+  } else {
+    inner.push('eth_type(0x1234)');
+  }
+  if (!l3 && rng.chance(0.2)) key.push('eth_type(0x8100)', `vlan(vid=${rng.pick(VLANS)},pcp=0)`, `encap(${inner.join(',')})`);
+  else key.push(...inner);
+  return { bridge: 'ovs-dummy', flow: key.join(',') };
+}
+
 export function generateScenario(seed: number): Scenario {
   const rng = new Rng(seed);
   const of13 = rng.chance(0.5);
@@ -175,8 +201,10 @@ export function generateScenario(seed: number): Scenario {
     port: p.name,
     packet: `eth(src=${MACS[i]},dst=ff:ff:ff:ff:ff:ff),eth_type(0x0806),arp(sip=${IPS[i]},tip=${IPS[2]},op=1,sha=${MACS[i]},tha=00:00:00:00:00:00)`,
   }));
+  const inPorts = [...b0Ports, ...b1Ports].filter((p) => p.type !== 'patch').map((p) => p.name);
   const traces = Array.from({ length: 8 }, () =>
-    rng.chance(0.75) ? traceFlow(rng, 'br0', nums(b0Ports), ct) : traceFlow(rng, 'br1', b1Access, ct),
+    rng.chance(0.25) ? traceOdpFlow(rng, rng.pick(inPorts))
+      : rng.chance(0.75) ? traceFlow(rng, 'br0', nums(b0Ports), ct) : traceFlow(rng, 'br1', b1Access, ct),
   );
   return {
     name: `gen-${seed}`,
