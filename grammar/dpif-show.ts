@@ -12,7 +12,7 @@
 // sits between the line's structural tokens. Indentation is not relied upon.
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 /** `(type: k=v, ...)` running to the end of the line. */
 function matchDetails(text: string, offset: number): RegExpExecArray | null {
@@ -50,8 +50,8 @@ class DpShowParser extends EmbeddedActionsParser {
   /** The text covered by a run of name tokens, inner spacing kept. */
   private text = '';
 
-  parseLine(tokens: IToken[], text: string): Line {
-    this.input = tokens;
+  /** The line whose tokens are the input: its `text` is kept for rules that read it raw. */
+  lineOf(text: string): Line {
     this.text = text;
     return this.line();
   }
@@ -112,13 +112,7 @@ class DpShowParser extends EmbeddedActionsParser {
 const parser = new DpShowParser();
 
 function parseLines(text: string, file: string, what: string, each: (line: Line, src: SourceLine) => void): void {
-  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
-  if (lines.length === 0) throw new InputError(`${what}: empty input`, file);
-  for (const src of lines) {
-    const line = parser.parseLine(lexLine(lexer, src, file), src.text);
-    if (parser.errors.length > 0) throw parseError(parser.errors, src, file, what);
-    each(line, src);
-  }
+  for (const src of contentLines(text, file, what)) each(parseLine(lexer, parser, () => parser.lineOf(src.text), src, file, what), src);
 }
 
 /** `(vxlan: key=flow, remote_ip=10.0.0.2)` -> type and options. */

@@ -8,7 +8,7 @@ import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrota
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Bucket, Group } from '../src/model/group.js';
 import { parseActions } from '../src/ofp/actions.js';
-import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 const WHAT = 'dump-groups';
 const NEXT_BUCKET = ',bucket=';
@@ -125,16 +125,10 @@ class GroupParser extends EmbeddedActionsParser {
 const parser = new GroupParser();
 
 export function parseDumpGroups(text: string, file: string): Group[] {
-  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
-  if (lines.length === 0) throw new InputError(`${WHAT}: empty input`, file);
-  const groups: Group[] = [];
-  for (const src of lines) {
-    parser.input = lexLine(lexer, src, file);
-    const items = parser.line();
-    if (parser.errors.length > 0) throw parseError(parser.errors, src, file, WHAT);
-    if (items) groups.push(buildGroup(items, src, file));
-  }
-  return groups;
+  return contentLines(text, file, WHAT).flatMap((src) => {
+    const items = parseLine(lexer, parser, () => parser.line(), src, file, WHAT);
+    return items ? [buildGroup(items, src, file)] : [];
+  });
 }
 
 function buildGroup(items: Item[], src: SourceLine, file: string): Group {

@@ -5,9 +5,8 @@
 //       1     0  50:54:00:00:00:99  static
 // Column spacing is irrelevant (web pastes collapse it to single spaces).
 import { createToken, EmbeddedActionsParser, Lexer } from 'chevrotain';
-import { InputError } from '../src/model/errors.js';
 import type { FdbEntry } from '../src/model/snapshot.js';
-import { lexLine, parseError, splitLines, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS } from './lines.js';
 import { OFPP_LOCAL } from './ofctl-show.js';
 
 const WHAT = 'fdb show';
@@ -61,14 +60,5 @@ export interface FdbRow extends FdbEntry {
 
 /** Rows in dump order; LOCAL becomes OFPP_LOCAL (65534). */
 export function parseFdbShow(text: string, file: string): FdbRow[] {
-  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
-  if (lines.length === 0) throw new InputError(`${WHAT}: empty input`, file);
-  const rows: FdbRow[] = [];
-  for (const src of lines) {
-    parser.input = lexLine(lexer, src, file);
-    const row = parser.line();
-    if (parser.errors.length > 0) throw parseError(parser.errors, src, file, WHAT);
-    if (row) rows.push(row);
-  }
-  return rows;
+  return contentLines(text, file, WHAT).flatMap((src) => parseLine(lexer, parser, () => parser.line(), src, file, WHAT) ?? []);
 }

@@ -1,6 +1,6 @@
 // Shared helpers for the line-oriented dump grammars: every dump format is
 // read a line at a time so errors can name the line and column.
-import { Lexer, type IRecognitionException, type ILexingError, type TokenType } from 'chevrotain';
+import { Lexer, type IRecognitionException, type ILexingError, type IToken, type TokenType } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 
 /**
@@ -36,6 +36,27 @@ export function splitLines(text: string, file: string): SourceLine[] {
     out.push({ text: t, line: i + 1 });
   }
   if (out.length > 0 && out[out.length - 1].text === '') out.pop();
+  return out;
+}
+
+/** The lines with text on them; a dump without any is an error. */
+export function contentLines(text: string, file: string, what: string): SourceLine[] {
+  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
+  if (lines.length === 0) throw new InputError(`${what}: empty input`, file);
+  return lines;
+}
+
+/** A Chevrotain parser that reads a dump a line at a time. */
+interface LineParser {
+  input: IToken[];
+  readonly errors: IRecognitionException[];
+}
+
+/** One line through `rule` of `parser`; the first lexing or parse error is an InputError naming the line. */
+export function parseLine<T>(lexer: Lexer, parser: LineParser, rule: () => T, src: SourceLine, file: string, what: string): T {
+  parser.input = lexLine(lexer, src, file);
+  const out = rule();
+  if (parser.errors.length > 0) throw parseError(parser.errors, src, file, what);
   return out;
 }
 

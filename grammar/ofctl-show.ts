@@ -6,7 +6,7 @@
 //        speed: 0 Mbps now, 0 Mbps max
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 const WHAT = 'ofctl show';
 /** OFPP_LOCAL as OVS numbers it internally, whatever the OpenFlow version. */
@@ -118,15 +118,11 @@ export interface OfctlShow {
 }
 
 export function parseOfctlShow(text: string, file: string): OfctlShow {
-  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
-  if (lines.length === 0) throw new InputError(`${WHAT}: empty input`, file);
   const result: OfctlShow = { ports: [] };
   let port: OfctlPort | undefined;
 
-  for (const src of lines) {
-    parser.input = lexLine(lexer, src, file);
-    const line = parser.line();
-    if (parser.errors.length > 0) throw parseError(parser.errors, src, file, WHAT);
+  for (const src of contentLines(text, file, WHAT)) {
+    const line = parseLine(lexer, parser, () => parser.line(), src, file, WHAT);
 
     if (line.kind === 'port') {
       const head = line.head.image;

@@ -9,9 +9,8 @@
 //    ------  ----  ------  --------------
 //     0x102  0x80       4  tun_metadata0
 import { createToken, EmbeddedActionsParser, Lexer } from 'chevrotain';
-import { InputError } from '../src/model/errors.js';
 import type { TlvMapping } from '../src/model/snapshot.js';
-import { lexLine, parseError, splitLines, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS } from './lines.js';
 
 const WHAT = 'dump-tlv-map';
 
@@ -28,6 +27,7 @@ const Field = createToken({ name: 'Field', pattern: /tun_metadata\d+(?!\S)/ });
 const Other = createToken({ name: 'Other', pattern: /\S+/ });
 
 const tokens = [WS, Reply, Capacity, TableTitle, ColumnTitles, Rule, Hex, Int, Field, Other];
+/** Built on first use, as most snapshots have no TLV map to read. */
 let lexer: Lexer | undefined;
 
 class TlvMapParser extends EmbeddedActionsParser {
@@ -61,16 +61,8 @@ let parser: TlvMapParser | undefined;
 
 /** The mappings, in dump order. */
 export function parseTlvMap(text: string, file: string): TlvMapping[] {
-  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
-  if (lines.length === 0) throw new InputError(`${WHAT}: empty input`, file);
-  lexer ??= new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
-  parser ??= new TlvMapParser();
-  const rows: TlvMapping[] = [];
-  for (const src of lines) {
-    parser.input = lexLine(lexer, src, file);
-    const row = parser.line();
-    if (parser.errors.length > 0) throw parseError(parser.errors, src, file, WHAT);
-    if (row) rows.push(row);
-  }
-  return rows;
+  const lines = contentLines(text, file, WHAT);
+  const lex = (lexer ??= new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' }));
+  const p = (parser ??= new TlvMapParser());
+  return lines.flatMap((src) => parseLine(lex, p, () => p.line(), src, file, WHAT) ?? []);
 }

@@ -4,7 +4,7 @@
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Interface, Port, SourceRef } from '../src/model/snapshot.js';
-import { lexLine, parseError, splitLines, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
 
 const WHAT = 'vsctl show';
 
@@ -164,17 +164,14 @@ const PARENT: Record<string, Node['kind']> = {
 const dict = (): Record<string, string> => Object.create(null) as Record<string, string>;
 
 export function parseVsctlShow(text: string, file: string): VsctlShow {
-  const lines = splitLines(text, file).filter((l) => l.text.trim() !== '');
-  if (lines.length === 0) throw new InputError(`${WHAT}: empty input`, file);
+  const lines = contentLines(text, file, WHAT);
   const root: VsctlShow = { managers: [], bridges: [], other: dict() };
   const stack: Open[] = [{ kind: 'root', obj: root, indent: -1 }];
   // Flattened dumps carry no indentation; then keys belong to the latest entity.
   const flat = lines.every((l) => !/^\s/.test(l.text));
 
   for (const src of lines) {
-    parser.input = lexLine(lexer, src, file);
-    const line = parser.line();
-    if (parser.errors.length > 0) throw parseError(parser.errors, src, file, WHAT);
+    const line = parseLine(lexer, parser, () => parser.line(), src, file, WHAT);
     const indent = src.text.length - src.text.trimStart().length;
 
     if (line.kind === 'uuid') {
