@@ -104,6 +104,19 @@ export const isMplsEthType = (t: bigint) => t === ETH_TYPE.MPLS || t === ETH_TYP
 export const PT_ETH = 0n;
 export const OFPHTN_ETHERTYPE = 1n;
 
+/**
+ * get_dl_type: the Ethertype of an Ethernet packet, or the one an L3
+ * packet's packet_type names (a flow given as `packet_type=(1,0x800)` keeps
+ * dl_type 0); what prerequisites and is_ip_any look at.
+ */
+export function dlTypeOf(f: Flow): bigint {
+  if (f[M.packet_type] === PT_ETH) return f[M.dl_type];
+  return f[M.packet_type] >> 16n === OFPHTN_ETHERTYPE ? f[M.packet_type] & 0xffffn : FLOW_DL_TYPE_NONE;
+}
+
+/** is_ip_any */
+export const isIpAny = (f: Flow) => dlTypeOf(f) === ETH_TYPE.IP || dlTypeOf(f) === ETH_TYPE.IPV6;
+
 /** Each member's all-ones mask. */
 const FULL_MASK = MEMBER_LIST.map((m) => allOnes(m.bits));
 

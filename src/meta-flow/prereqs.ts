@@ -2,13 +2,12 @@
 // "Prerequisites:" text. With a wildcards flow, the fields a check reads are
 // un-wildcarded, as OVS does when translating set_field.
 import type { Field } from './field.js';
-import { M, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, type Flow } from './flow.js';
+import { M, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, dlTypeOf, isIpAny, type Flow } from './flow.js';
 
 type Check = (f: Flow, wc?: Flow) => boolean;
 
-const isIp = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
 const proto = (dlTypes: bigint[], p: bigint, noLater = false): Check => (f, wc) => {
-  if (!dlTypes.includes(f[M.dl_type])) return false;
+  if (!dlTypes.includes(dlTypeOf(f))) return false;
   if (wc) wc[M.nw_proto] = 0xffn;
   return f[M.nw_proto] === p && !(noLater && f[M.nw_frag] & FLOW_NW_FRAG_LATER);
 };
@@ -22,15 +21,15 @@ const nd = (...types: bigint[]): Check => (f, wc) => {
 const PREREQS: Record<string, Check> = {
   none: () => true,
   Ethernet: (f) => f[M.packet_type] === 0n,
-  ARP: (f) => f[M.dl_type] === ETH_TYPE.ARP || f[M.dl_type] === ETH_TYPE.RARP,
-  IPv4: (f) => f[M.dl_type] === ETH_TYPE.IP,
-  IPv6: (f) => f[M.dl_type] === ETH_TYPE.IPV6,
-  'IPv4/IPv6': isIp,
+  ARP: (f) => dlTypeOf(f) === ETH_TYPE.ARP || dlTypeOf(f) === ETH_TYPE.RARP,
+  IPv4: (f) => dlTypeOf(f) === ETH_TYPE.IP,
+  IPv6: (f) => dlTypeOf(f) === ETH_TYPE.IPV6,
+  'IPv4/IPv6': isIpAny,
   'VLAN VID': (f, wc) => {
     if (wc) wc[M.vlan_tci0] |= VLAN_CFI;
     return (f[M.vlan_tci0] & VLAN_CFI) !== 0n;
   },
-  MPLS: (f) => f[M.dl_type] === ETH_TYPE.MPLS || f[M.dl_type] === ETH_TYPE.MPLS_MCAST,
+  MPLS: (f) => dlTypeOf(f) === ETH_TYPE.MPLS || dlTypeOf(f) === ETH_TYPE.MPLS_MCAST,
   TCP: proto(IP_ANY, IPPROTO.TCP, true),
   UDP: proto(IP_ANY, IPPROTO.UDP, true),
   SCTP: proto(IP_ANY, IPPROTO.SCTP, true),
@@ -40,7 +39,7 @@ const PREREQS: Record<string, Check> = {
   'ND solicit': nd(135n),
   'ND advert': nd(136n),
   CT: (f) => (f[M.ct_state] & 0x20n) !== 0n,
-  NSH: (f) => f[M.dl_type] === ETH_TYPE.NSH,
+  NSH: (f) => dlTypeOf(f) === ETH_TYPE.NSH,
 };
 
 export function prereqsOk(field: Field, flow: Flow, wc?: Flow): boolean {

@@ -1,13 +1,13 @@
 // The `Flow:` / `Final flow:` text (flow_format): the packet as a match whose
 // mask is "every field the packet has", minus zero-valued metadata.
-import { M, newFlow, allOnes, MEMBERS, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { M, newFlow, allOnes, dlTypeOf, MEMBERS, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import type { PortNames } from '../ofp/ports.js';
 
 const full = (wc: Flow, name: string) => { wc[M[name]] = allOnes(MEMBERS[M[name]].bits); };
 
 function isNd(f: Flow): boolean {
-  return f[M.dl_type] === ETH_TYPE.IPV6 && f[M.nw_proto] === IPPROTO.ICMPV6 &&
+  return dlTypeOf(f) === ETH_TYPE.IPV6 && f[M.nw_proto] === IPPROTO.ICMPV6 &&
     (f[M.tp_src] === 135n || f[M.tp_src] === 136n) && f[M.tp_dst] === 0n;
 }
 
@@ -78,7 +78,9 @@ export function flowFormatMask(f: Flow): Flow {
     if (!f[M[n]]) wc[M[n]] = 0n;
   }
   if (!ctValid(f) || !f[M.ct_nw_proto]) {
-    for (const n of ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst']) wc[M[n]] = 0n;
+    // By the flow's own dl_type: an L3 flow given as packet_type=(1,0x800) has none, and keeps ct_nw_src.
+    const addrs = f[M.dl_type] === ETH_TYPE.IP ? ['ct_nw_src', 'ct_nw_dst'] : f[M.dl_type] === ETH_TYPE.IPV6 ? ['ct_ipv6_src', 'ct_ipv6_dst'] : [];
+    for (const n of ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst', ...addrs]) wc[M[n]] = 0n;
   }
   return wc;
 }

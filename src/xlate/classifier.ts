@@ -6,7 +6,7 @@
 // Rules come from RuleGroups (model/rule-groups.ts) and enter a subtable when
 // a lookup may need them; the tries, which OVS builds from every rule, take
 // only the groups' values and are built when a lookup first consults them.
-import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, foldMask, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, dlTypeOf, foldMask, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
@@ -250,7 +250,7 @@ export class Classifier {
       const ctx = tctx[j];
       if (!ctx.done) {
         ctx.done = true;
-        if (flow[M.dl_type] === ETH_TYPE.IP) {
+        if (dlTypeOf(flow) === ETH_TYPE.IP) {
           const r = this.prefixTrie(j).lookup(Number(flow[m]));
           ctx.maskbits = r.maskbits;
           ctx.plens = r.plens;

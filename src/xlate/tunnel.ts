@@ -2,7 +2,7 @@
 // compose_output_action__): the interface options as netdev-vport parses
 // them, the megaflow bits a tunnelled packet always matches, and output to a
 // tunnel port, natively (userspace datapath) or through a kernel vport.
-import { M, ETH_TYPE, OFPHTN_ETHERTYPE, allOnes, type Flow } from '../meta-flow/flow.js';
+import { M, OFPHTN_ETHERTYPE, allOnes, isIpAny, type Flow } from '../meta-flow/flow.js';
 import { parseIpv4, parseIpv6 } from '../meta-flow/values.js';
 import { TNL_F } from './odp-actions.js';
 import { commitOdpTunnelAction } from './odp-commit.js';
@@ -171,8 +171,6 @@ export function receivingTunnelPort(ports: Iterable<XPort>, flow: Flow): XPort |
 export function nativeTunneling(br: XBridge): boolean {
   return br.datapathType === 'netdev' || br.datapathType === 'dummy';
 }
-
-const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
 
 /** flow_tnl_dst: the tunnel destination as an IPv6 address (IPv4 mapped). */
 export function tunnelDst(f: Flow): bigint {

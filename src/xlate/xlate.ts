@@ -2,7 +2,7 @@
 // (OVS's ofproto-dpif-xlate.c: xlate_actions, xlate_table_action,
 // do_xlate_actions), recording the trace tree on the way.
 import {
-  M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, PT_ETH, type Flow,
+  M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, PT_ETH, dlTypeOf, isIpAny, type Flow,
 } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import { formatActions } from '../ofp/actions.js';
@@ -30,8 +30,6 @@ export interface XlateOut {
 export const MISS = Symbol('no_packet_in_rule');
 export type LookupResult = Rule | typeof MISS;
 
-const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
-
 /** xlate_wc_init: fields every megaflow matches. */
 function initWildcards(flow: Flow): Flow {
   const wc = newFlow();
@@ -53,8 +51,8 @@ function finishWildcards(ctx: Ctx, initial: Flow): void {
   wc[M.conj_id] = 0n;
   // An L3 packet has no Ethernet addresses to match (the Ethertype stays).
   if (initial[M.packet_type] !== PT_ETH) wc[M.dl_dst] = wc[M.dl_src] = 0n;
-  const icmp = (flow[M.dl_type] === ETH_TYPE.IP && flow[M.nw_proto] === IPPROTO.ICMP) ||
-    (flow[M.dl_type] === ETH_TYPE.IPV6 && flow[M.nw_proto] === IPPROTO.ICMPV6);
+  const icmp = (dlTypeOf(flow) === ETH_TYPE.IP && flow[M.nw_proto] === IPPROTO.ICMP) ||
+    (dlTypeOf(flow) === ETH_TYPE.IPV6 && flow[M.nw_proto] === IPPROTO.ICMPV6);
   if (icmp) {
     wc[M.tp_src] &= 0xffn;
     wc[M.tp_dst] &= 0xffn;
