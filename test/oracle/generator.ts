@@ -154,6 +154,45 @@ function traceFlow(rng: Rng, bridge: string, ports: number[], ct: boolean): Trac
   return { bridge, flow: f.join(','), ...(opts && { opts }) };
 }
 
+const GENEVE_OFPORT = 20;
+const GENEVE_REMOTES = ['192.168.1.5', '192.168.1.6'];
+const GENEVE_TLV_MAP = '{class=0x102,type=0x80,len=4}->tun_metadata0';
+const TUN_IDS = [5, 6];
+const OPTIONS = [0x10002, 0x10003, 0x20001];
+
+/** A bridge with a Geneve port and two others, and its TLV map. */
+function geneveBridge(rng: Rng, seed: number): BridgeSpec {
+  const ports: PortSpec[] = [
+    { name: `s${seed}c1`, ofport: 1 }, { name: `s${seed}c2`, ofport: 2 },
+    { name: `s${seed}-gnv`, ofport: GENEVE_OFPORT, type: 'geneve', options: { remote_ip: GENEVE_REMOTES[0], key: 'flow' } },
+  ];
+  return { name: 'br2', fail_mode: 'secure', ports, tlv_map: GENEVE_TLV_MAP, flows: geneveFlows(rng, [1, 2]) };
+}
+
+/** OVN's ingress from a tunnel: the datapath from tun_id, ports from tun_metadata0, then by value. */
+function geneveFlows(rng: Rng, outPorts: number[]): string[] {
+  const flows = [
+    `table=0,priority=300,in_port=${GENEVE_OFPORT} actions=move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23],` +
+      'move:NXM_NX_TUN_METADATA0[16..30]->NXM_NX_REG14[0..14],move:NXM_NX_TUN_METADATA0[0..15]->NXM_NX_REG15[0..15],resubmit(,40)',
+    `table=40,priority=0 actions=drop`,
+  ];
+  for (const v of OPTIONS) if (rng.chance(0.7)) flows.push(`table=40,priority=100,metadata=${rng.pick(TUN_IDS)},reg15=${v & 0xffff} actions=output:${rng.pick(outPorts)}`);
+  if (rng.chance(0.5)) flows.push(`table=40,priority=50,tun_metadata0=${rng.pick(OPTIONS)} actions=output:${rng.pick(outPorts)}`);
+  if (rng.chance(0.5)) flows.push(`table=40,priority=60,tun_src=${rng.pick(GENEVE_REMOTES)} actions=output:${rng.pick(outPorts)}`);
+  return flows;
+}
+
+/** A packet from the Geneve port: a datapath flow with its tunnel key, or an OpenFlow one. */
+function traceGeneve(rng: Rng): TraceSpec {
+  const src = rng.pick(GENEVE_REMOTES), id = rng.pick(TUN_IDS), opt = rng.pick(OPTIONS);
+  const option = rng.chance(0.8) ? `geneve({class=0x102,type=0x80,len=4,0x${opt.toString(16)}}),` : '';
+  if (rng.chance(0.5)) {
+    return { bridge: 'ovs-dummy', flow: `in_port(genev_sys_6081),tunnel(tun_id=0x${id.toString(16)},src=${src},dst=192.168.1.1,ttl=64,${option}flags(df|key)),` +
+      `eth(src=${rng.pick(MACS)},dst=${rng.pick(MACS)}),eth_type(0x0800),ipv4(src=${rng.pick(IPS)},dst=${rng.pick(IPS)},proto=17,tos=0,ttl=64,frag=no),udp(src=1,dst=2)` };
+  }
+  return { bridge: 'br2', flow: `udp,in_port=${GENEVE_OFPORT},tun_id=0x${id.toString(16)},tun_src=${src},tun_dst=192.168.1.1${option ? `,tun_metadata0=0x${opt.toString(16)}` : ''},dl_src=${rng.pick(MACS)},dl_dst=${rng.pick(MACS)}` };
+}
+
 /**
  * The same kind of packet in the datapath-flow syntax (`ofproto/trace
  * ovs-dummy ODP_FLOW`), on a port named as the datapath names it; now and
@@ -190,7 +229,7 @@ export function generateScenario(seed: number): Scenario {
       ofport: i + 1,
       ...(rng.chance(0.25) && { tag: rng.pick(VLANS) }),
     }));
-  const b0Ports = [...accessPorts('s' + seed + 'a', rng.int(2, 4)), { name: `s${seed}-patch0`, ofport: PATCH_OFPORT, type: 'patch', peer: `s${seed}-patch1` }];
+  const b0Ports: PortSpec[] = [...accessPorts('s' + seed + 'a', rng.int(2, 4)), { name: `s${seed}-patch0`, ofport: PATCH_OFPORT, type: 'patch', peer: `s${seed}-patch1` }];
   const b1Ports = [...accessPorts('s' + seed + 'b', rng.int(2, 3)), { name: `s${seed}-patch1`, ofport: PATCH_OFPORT, type: 'patch', peer: `s${seed}-patch0` }];
   const nums = (ps: PortSpec[]) => ps.map((p) => p.ofport);
   const br0 = bridge({ rng, of13, ct, ports: nums(b0Ports), outPorts: nums(b0Ports), maxTable: rng.int(1, 6) }, 'br0', b0Ports);
@@ -201,15 +240,19 @@ export function generateScenario(seed: number): Scenario {
     port: p.name,
     packet: `eth(src=${MACS[i]},dst=ff:ff:ff:ff:ff:ff),eth_type(0x0806),arp(sip=${IPS[i]},tip=${IPS[2]},op=1,sha=${MACS[i]},tha=00:00:00:00:00:00)`,
   }));
-  const inPorts = [...b0Ports, ...b1Ports].filter((p) => p.type !== 'patch').map((p) => p.name);
+  // Half the scenarios take Geneve traffic in on a bridge of its own (NORMAL elsewhere floods in an
+  // order the dumps do not show), OVN-style: tun_id and a tun_metadata0 option into registers.
+  const br2 = rng.chance(0.5) ? geneveBridge(rng, seed) : undefined;
+  const inPorts = [...b0Ports, ...b1Ports].filter((p) => p.type === undefined).map((p) => p.name);
   const traces = Array.from({ length: 8 }, () =>
-    rng.chance(0.25) ? traceOdpFlow(rng, rng.pick(inPorts))
-      : rng.chance(0.75) ? traceFlow(rng, 'br0', nums(b0Ports), ct) : traceFlow(rng, 'br1', b1Access, ct),
+    br2 && rng.chance(0.25) ? traceGeneve(rng)
+      : rng.chance(0.25) ? traceOdpFlow(rng, rng.pick(inPorts))
+        : rng.chance(0.75) ? traceFlow(rng, 'br0', nums(b0Ports), ct) : traceFlow(rng, 'br1', b1Access, ct),
   );
   return {
     name: `gen-${seed}`,
     description: `generated from seed ${seed}`,
-    bridges: [br0, br1],
+    bridges: br2 ? [br0, br1, br2] : [br0, br1],
     prime,
     traces,
   };
