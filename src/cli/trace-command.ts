@@ -45,7 +45,13 @@ export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions,
     if (typeof input === 'string') return input;
     // A real packet has side effects, as with -generate.
     const generate = opts.generate === true || input.packet !== undefined;
-    return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate }), bridge: input.bridge };
+    try {
+      return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate }), bridge: input.bridge };
+    } catch (e) {
+      // One trace that cannot be had (OVS itself would abort) is that trace's error, not the batch's.
+      if (e instanceof InputError) return e.message;
+      throw e;
+    }
   };
   if (opts.batch !== undefined) return traceBatch(opts.batch, trace, world, opts, io);
   const traced = trace(args);

@@ -14,6 +14,17 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A packet whose translation makes ovs-vswitchd 3.1 itself abort
+ * (OVS_NOT_REACHED): there is no trace to print, only why.
+ */
+export class OvsAbortError extends InputError {
+  constructor(what: string) {
+    super(`ovs-vswitchd aborts translating this packet: ${what}`);
+    this.name = 'OvsAbortError';
+  }
+}
+
 function formatLocation(file?: string, line?: number, column?: number): string {
   if (file === undefined) return '';
   if (line === undefined) return `${file}: `;

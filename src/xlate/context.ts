@@ -83,6 +83,8 @@ export interface Ctx {
   origTunnelDst: bigint;
   /** VLAN TPIDs, outermost first, of the flow and of the datapath packet (a Flow keeps only TCIs); missing means 0x8100. */
   vlanTpids: { flow: number[]; base: number[] };
+  /** The flow has an Ethernet header the datapath packet does not have yet (push_eth at the next commit). */
+  pendingEncap: boolean;
   /** Does the datapath already have a copy of the packet in flight (slow path bits). */
   slow: number;
 }

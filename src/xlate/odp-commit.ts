@@ -2,6 +2,7 @@
 // OpenFlow pipeline sees it ('flow') and as the datapath currently has it
 // ('base') into set/push/pop datapath actions, then make 'base' match. While
 // doing so it un-wildcards in 'wc' the bits the emitted actions depend on.
+import { InputError, OvsAbortError } from '../model/errors.js';
 import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as MPLS, VLAN_TCI_MEMBERS as VLANS, isMplsEthType as isMpls, OFPHTN_ETHERTYPE, PT_ETH, type Flow } from '../meta-flow/flow.js';
 import { KEY_ATTRS, maskIsExact, tunnelKeyFromFlow, type KeyAttr, type KeyValues, type OdpAction, type SetAttr } from './odp-actions.js';
 
@@ -50,7 +51,7 @@ export function commitOdpActions(flow: Flow, base: Flow, wc: Flow, out: OdpActio
     mplsDone = true;
   }
   if (flow[M.dl_type] === ETH_TYPE.NSH && NSH_MEMBERS.some((m) => flow[m] !== base[m])) {
-    throw new Error('committing a changed NSH header (set(nsh(...))) is not supported');
+    throw new InputError('oftrace does not support committing a changed NSH header (set(nsh(...)))');
   }
   const slow1 = commitNw(flow, base, wc, out, useMasked);
   commitPorts(flow, base, wc, out, useMasked);
@@ -256,7 +257,7 @@ function commitEncapDecap(flow: Flow, base: Flow, wc: Flow, out: OdpAction[], op
     } else if (pt === PT_MPLS || pt === PT_MPLS_MC) {
       commitMpls(flow, base, out, true);
     } else {
-      throw new Error(`encap to packet type 0x${pt.toString(16)} is not supported`);
+      throw new OvsAbortError(`encap to packet type 0x${pt.toString(16)} (commit_encap_decap_action)`);
     }
   } else if (opts.pendingDecap || pt !== base[M.packet_type]) {
     if (pt >> 16n === OFPHTN_ETHERTYPE && base[M.packet_type] === PT_ETH) {
@@ -270,7 +271,8 @@ function commitEncapDecap(flow: Flow, base: Flow, wc: Flow, out: OdpAction[], op
     } else if (base[M.packet_type] === PT_MPLS || base[M.packet_type] === PT_MPLS_MC) {
       commitMpls(flow, base, out, false);
     } else {
-      throw new Error(`decap from packet type 0x${base[M.packet_type].toString(16)} is not supported`);
+      // An Ethernet packet after an L3 one (output to an L3 port, then to an Ethernet one) lands here too.
+      throw new OvsAbortError(`the datapath packet is of type 0x${base[M.packet_type].toString(16)} and the flow of type 0x${pt.toString(16)}, which no action commits (commit_encap_decap_action)`);
     }
   }
   wc[M.packet_type] = 0xffffffffn;

@@ -1,7 +1,7 @@
 // Sending the packet somewhere: OpenFlow output ports, patch ports into
 // another bridge, FLOOD/ALL, the controller (compose_output_action__,
 // patch_port_output, flood_packets, xlate_controller_action).
-import { M, PT_ETH, copyFlow } from '../meta-flow/flow.js';
+import { M, OFPHTN_ETHERTYPE, PT_ETH, copyFlow } from '../meta-flow/flow.js';
 import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET } from '../ofp/ports.js';
 import { xreport, type Ctx } from './context.js';
 import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack, cloneXlateActions } from './xlate.js';
@@ -54,7 +54,8 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
     xreport(ctx, 'detail', 'OFPPC_NO_FWD set, skipping output');
     return;
   }
-  if (ctx.flow[M.packet_type] !== PT_ETH && packetTypeMode(xport) === 'legacy_l2') {
+  const mode = packetTypeMode(xport);
+  if (ctx.flow[M.packet_type] !== PT_ETH && mode === 'legacy_l2') {
     xreport(ctx, 'warn', 'Trying to send non-Ethernet packet through legacy L2 port. Dropping packet.');
     return;
   }
@@ -66,6 +67,11 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
   const flow = ctx.flow;
   const saved = [M.vlan_tci0, M.vlan_tci1, M.nw_tos, M.dl_dst, M.dl_src, M.packet_type, M.dl_type].map((m) => flow[m]);
   const savedTpids = ctx.vlanTpids.flow;
+  if (flow[M.packet_type] === PT_ETH && mode === 'legacy_l3') {
+    // An L3 port takes the packet without its Ethernet header (pop_eth), one never pushed included.
+    flow[M.packet_type] = (OFPHTN_ETHERTYPE << 16n) | flow[M.dl_type];
+    ctx.pendingEncap = false;
+  }
   const tunnel = tunnelConfig(xport);
   if (tunnel) {
     composeTunnelOutput(ctx, xport, tunnel);

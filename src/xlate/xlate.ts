@@ -15,7 +15,7 @@ import type { OdpAction } from './odp-actions.js';
 import type { TraceNode } from './trace-tree.js';
 import { finishFreezing__ } from './conntrack.js';
 import { recircForMpls } from './mpls.js';
-import { tnlProcessEcn, tnlWcInit, tunnelDst } from './tunnel.js';
+import { packetTypeMode, tnlProcessEcn, tnlWcInit, tunnelDst } from './tunnel.js';
 
 export interface XlateOut {
   trace: TraceNode[];
@@ -76,7 +76,7 @@ export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
     xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
     depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
     conntracked: false, wasMpls: false, actionSet: [], freezing: false, pause: false, frozenActions: [],
-    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, slow: 0,
+    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, pendingEncap: false, slow: 0,
   };
 }
 
@@ -115,6 +115,13 @@ export function xlateActions(xin: XlateIn): XlateOut {
   }
   if (!xin.frozen && ctx.flow[M.ct_state] & 0x20n) ctx.conntracked = true;
 
+  const inPort = ctx.xbridge.ports.get(Number(ctx.flow[M.in_port]));
+  if (ctx.flow[M.packet_type] !== PT_ETH && inPort && packetTypeMode(inPort) === 'legacy_l3' && ctx.tableId === 0) {
+    // From an L3 port, a packet is looked up as Ethernet with a dummy header (its dl_type came from packet_type).
+    ctx.flow[M.packet_type] = PT_ETH;
+    ctx.flow[M.dl_src] = ctx.flow[M.dl_dst] = 0n;
+    ctx.pendingEncap = true;
+  }
   if (!ofpacts) {
     const r = lookupFromTable(ctx, ctx.tableId, Number(ctx.flow[M.in_port]), true, true);
     rule = r.rule;
@@ -334,7 +341,8 @@ export function cloneXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLast: boo
 /** xlate_commit_actions: bring the datapath packet in line with the flow. */
 export function commitActions(ctx: Ctx): void {
   const before = ctx.odp.length;
-  ctx.slow |= commitOdpActions(ctx.flow, ctx.baseFlow, ctx.wc, ctx.odp, { vlanTpids: ctx.vlanTpids });
+  ctx.slow |= commitOdpActions(ctx.flow, ctx.baseFlow, ctx.wc, ctx.odp, { vlanTpids: ctx.vlanTpids, pendingEncap: ctx.pendingEncap });
+  ctx.pendingEncap = false;
   for (let i = before; i < ctx.odp.length; i++) ctx.odpSize += odpSize(ctx.odp[i]);
 }
 

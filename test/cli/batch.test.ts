@@ -1,7 +1,7 @@
 // `oftrace --batch FILE`: many traces on one loaded snapshot. Each trace
 // prints exactly what the same trace run alone prints; the file's bad lines
 // are reported with their place and do not stop the others.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,31 @@ describe('--batch', () => {
     expect((await runCli(['--dumps', dumps, '--batch', join(tmp, 'missing.txt')])).stderr).toMatch(/missing\.txt: no such file/);
     const both = await runCli(['--dumps', dumps, '--batch', batchFile(`br-int ${ICMP}\n`), 'br-int', ICMP]);
     expect([both.exitCode, both.stderr]).toEqual([2, 'oftrace: --batch takes its traces from the file, not BRIDGE FLOW arguments\n']);
+  });
+});
+
+describe('a packet ovs-vswitchd itself aborts on', () => {
+  // Recorded in family-l3-tunnels: output to the LISP port (an L3 port) pops the Ethernet header, and
+  // an Ethernet port after it would need it pushed back, which no action commits: OVS 3.1 hits
+  // OVS_NOT_REACHED in commit_encap_decap_action and the daemon dies.
+  const snap = join(tmp, 'l3');
+  cpSync(join(import.meta.dirname, '..', 'fixtures', 'family-l3-tunnels', 'dumps'), snap, { recursive: true });
+  const flows = join(snap, 'ovs-ofctl_dump-flows_br0');
+  writeFileSync(flows, readFileSync(flows, 'utf8') + ' cookie=0x0, duration=5.000s, table=0, n_packets=0, n_bytes=0, idle_age=5, priority=100,in_port=2 actions=output:9,output:1\n');
+  const FLOW = 'udp,in_port=2,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01';
+
+  it('is one line saying so, exit 2, no stack trace', async () => {
+    const r = await runCli(['--dumps', snap, 'br0', FLOW]);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ovs-vswitchd aborts translating this packet: .*commit_encap_decap_action\)\n$/);
+    expect(r.exitCode).toBe(2);
+  });
+
+  it('stops only its own line of a batch', async () => {
+    const file = batchFile(`br0 ${FLOW}\nbr0 udp,in_port=1\n`);
+    const r = await runCli(['--dumps', snap, '--batch', file]);
+    expect(r.stderr).toMatch(new RegExp(`^oftrace: ${file}:1: ovs-vswitchd aborts`));
+    expect(r.stdout).toMatch(new RegExp(`^### ${file}:2: br0 udp,in_port=1\\n`));
+    expect(r.exitCode).toBe(2);
   });
 });
