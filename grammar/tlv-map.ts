@@ -8,7 +8,8 @@
 //     class  type  length  match field
 //    ------  ----  ------  --------------
 //     0x102  0x80       4  tun_metadata0
-import { createToken, EmbeddedActionsParser, Lexer } from 'chevrotain';
+import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
+import { InputError, quoteToken } from '../src/model/errors.js';
 import type { TlvMapping } from '../src/model/snapshot.js';
 import { contentLines, parseLine, GRAMMAR_CHECKS } from './lines.js';
 
@@ -37,7 +38,10 @@ class TlvMapParser extends EmbeddedActionsParser {
   }
 
   /** A mapping row, or undefined for the header lines. */
-  line = this.RULE('line', (): TlvMapping | undefined =>
+  /** A number print_tlv_table wrote with %#x: 0x-hex, or a bare 0. */
+  private number = this.RULE('number', (): number => Number(this.OR([{ ALT: () => this.CONSUME(Hex) }, { ALT: () => this.CONSUME(Int) }]).image));
+
+  line = this.RULE('line', (): Row | undefined =>
     this.OR([
       { ALT: () => void this.CONSUME(Reply) },
       { ALT: () => void this.AT_LEAST_ONE(() => this.CONSUME(Capacity)) },
@@ -46,23 +50,39 @@ class TlvMapParser extends EmbeddedActionsParser {
       { ALT: () => void this.CONSUME(Rule) },
       {
         ALT: () => {
-          const optClass = Number(this.CONSUME(Hex).image);
-          const type = Number(this.CONSUME2(Hex).image);
-          const len = Number(this.CONSUME(Int).image);
-          const field = Number(this.CONSUME(Field).image.slice('tun_metadata'.length));
-          return { optClass, type, len, field };
+          const optClass = this.SUBRULE(this.number);
+          const type = this.SUBRULE2(this.number);
+          const lenTok = this.CONSUME(Int);
+          const fieldTok = this.CONSUME(Field);
+          return { optClass, type, len: Number(lenTok.image), field: Number(fieldTok.image.slice('tun_metadata'.length)), lenTok, fieldTok };
         },
       },
     ]),
   );
 }
 
+interface Row extends TlvMapping {
+  lenTok: IToken;
+  fieldTok: IToken;
+}
+
 let parser: TlvMapParser | undefined;
+
+/** Option lengths go in 4-byte words, up to 124 bytes; there are 64 tun_metadata fields. */
+const MAX_LEN = 124, N_FIELDS = 64;
 
 /** The mappings, in dump order. */
 export function parseTlvMap(text: string, file: string): TlvMapping[] {
   const lines = contentLines(text, file, WHAT);
   const lex = (lexer ??= new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' }));
   const p = (parser ??= new TlvMapParser());
-  return lines.flatMap((src) => parseLine(lex, p, () => p.line(), src, file, WHAT) ?? []);
+  return lines.flatMap((src) => {
+    const row = parseLine(lex, p, () => p.line(), src, file, WHAT);
+    if (!row) return [];
+    const { lenTok, fieldTok, ...mapping } = row;
+    const bad = (tok: IToken, what: string) => new InputError(`${WHAT}: ${what} ${quoteToken(tok.image)}`, file, src.line, tok.startColumn);
+    if (mapping.len % 4 || mapping.len > MAX_LEN) throw bad(lenTok, 'option length is not a multiple of 4 up to 124:');
+    if (mapping.field >= N_FIELDS) throw bad(fieldTok, 'no such field:');
+    return [mapping];
+  });
 }

@@ -5,6 +5,7 @@ import { loadSnapshot } from '../ingest/load.js';
 import { parseTraceArgs } from '../trace/flow-parse.js';
 import { formatTraceOvs, ofprotoTrace, type TraceResult } from '../trace/ofproto-trace.js';
 import { World } from '../xlate/world.js';
+import { OvsAbortError } from '../model/errors.js';
 import { formatOutputs, outputMatches, traceFacts, type TraceFacts } from './facts.js';
 import { SpecError, type CheckCase, type CheckSpec, type Expect, type ExpectKey } from './spec.js';
 
@@ -48,7 +49,13 @@ export function tracePacket(world: World, p: Packet): Traced | string {
   const input = parseTraceArgs(world, [p.bridge, p.flow], false);
   if (typeof input === 'string') return input.endsWith(': unknown bridge') || input === 'Cannot find the datapath' ? input : `bad flow: ${input.replace(/^Bad openflow flow syntax: /, '')}`;
   const { bridge, flow } = input;
-  const result = ofprotoTrace({ world, bridge, flow, ctNext: p.ctNext });
+  let result: TraceResult;
+  try {
+    result = ofprotoTrace({ world, bridge, flow, ctNext: p.ctNext });
+  } catch (e) {
+    if (e instanceof OvsAbortError) return `bad flow: ${e.message}`;
+    throw e;
+  }
   return { result, facts: traceFacts(result, world, bridge), text: formatTraceOvs(result) };
 }
 

@@ -6,7 +6,7 @@ import { parseCtNext } from '../trace/ct-state.js';
 import { ofprotoTrace, type TraceResult } from '../trace/ofproto-trace.js';
 import { traceToJson } from '../render/json.js';
 import { listedLines, readText } from '../ingest/sources.js';
-import { InputError } from '../model/errors.js';
+import { InputError, OvsAbortError } from '../model/errors.js';
 import { writeTrace, type OutputOptions } from './trace-output.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { XBridge } from '../xlate/world.js';
@@ -48,8 +48,9 @@ export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions,
     try {
       return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate }), bridge: input.bridge };
     } catch (e) {
-      // One trace that cannot be had (OVS itself would abort) is that trace's error, not the batch's.
-      if (e instanceof InputError) return e.message;
+      // A packet OVS itself would abort on is that trace's error, not the batch's. (A bad dump
+      // line a lookup comes upon still ends the run: the tables would go on without it.)
+      if (e instanceof OvsAbortError) return e.message;
       throw e;
     }
   };

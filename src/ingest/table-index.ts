@@ -385,6 +385,7 @@ export class IndexedTable implements TableSource {
       ln.varying[ln.nVarying++] = kind.member;
       const hashing = kind.member >= 0 && hashed;
       let v = hashing ? maskedNumberAt(kind, text, vs, ve, slash) : NaN;
+      if (v >= 2 ** kind.field.bits) v = NaN; // too wide for the field: its parser says so
       if (Number.isNaN(v)) {
         const fv = parseFieldValue(kind.field, text.slice(vs, ve), this.ports);
         // A value the field cannot take: the parse reports it now, so the first bad line is the one reported.

@@ -13,7 +13,6 @@ export interface FieldValue {
 }
 
 const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns'];
-// FLOW_TNL_F_* bit order; only oam (the public flag) may be matched.
 
 const FRAGS: Record<string, [bigint, bigint]> = Object.assign(Object.create(null), {
   no: [0n, 3n], first: [1n, 3n], later: [3n, 3n], yes: [1n, 1n], not_later: [0n, 2n],
@@ -101,7 +100,8 @@ export function parseFieldValue(f: Field, s: string, ports?: PortNames): FieldVa
   const value = parseScalar(f, valueText, ports);
   if (typeof value === 'string') return value;
   if (slash < 0) {
-    if (value > full) return `${s}: value too large for ${f.bits}-bit field ${f.name}`;
+    // mf_parse_value's words where a byte-wide field overflows its bytes; the rest are narrower than OVS checks.
+    if (value > full) return `${s}: value too large for ${f.bits % 8 ? `${f.bits}-bit` : `${f.bits / 8}-byte`} field ${f.name}`;
     return { value, mask: full };
   }
   if (!f.maskable) return `${f.name}: field may not be masked`;

@@ -37,12 +37,13 @@ export const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 
 /** flow_tun_flag_to_string, by FLOW_TNL_F_* bit. */
 export const TUN_FLAG_NAMES = ['oam', 'df', 'csum', 'key'];
 
-function bitName(names: string[] | Record<number, string>, bit: number): string | undefined {
-  return Array.isArray(names) ? names[Math.log2(bit)] : names[bit];
+/** The name of a flag bit: names are by bit number. */
+function bitName(names: readonly string[], bit: number): string | undefined {
+  return names[Math.log2(bit)];
 }
 
 /** format_flags: names joined by `del`, unknown bits as one hex number. */
-export function formatFlags(names: string[] | Record<number, string>, flags: number, del: string): string {
+export function formatFlags(names: readonly string[], flags: number, del: string): string {
   if (!flags) return '0';
   const out: string[] = [];
   let bad = 0;
@@ -57,7 +58,7 @@ export function formatFlags(names: string[] | Record<number, string>, flags: num
 }
 
 /** format_flags_masked: `+trk-new` style when partially masked. */
-export function formatFlagsMasked(names: string[] | Record<number, string>, flags: number, mask: number, maxMask: number): string {
+export function formatFlagsMasked(names: readonly string[], flags: number, mask: number, maxMask: number): string {
   if (mask === maxMask) return formatFlags(names, flags, '|');
   if (!mask) return '0/0';
   let s = '';

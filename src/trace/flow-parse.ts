@@ -10,6 +10,7 @@ import { prereqsOk } from '../meta-flow/prereqs.js';
 import { newMatch } from '../meta-flow/match.js';
 import { protocolShorthand } from '../ingest/flows.js';
 import { splitKeyValues } from '../ofp/key-value.js';
+import { InputError } from '../model/errors.js';
 import { OFPP_NONE, parsePort, type PortNames } from '../ofp/ports.js';
 import type { Datapath, World, XBridge } from '../xlate/world.js';
 import { receivingTunnelPort, tunnelDst } from '../xlate/tunnel.js';
@@ -133,7 +134,13 @@ export function parseTraceArgs(world: World, args: string[], generate: boolean):
   const dps = world.datapaths();
   const dp = args.length === 2 ? dps.get(args[0].replace(/^ovs-/, '')) : dps.size === 1 ? [...dps.values()][0] : undefined;
   const flowText = args[args.length - 1];
-  const key = parseOdpFlow(flowText, dp?.portNames ?? new Map());
+  let key: OdpKeyAttr[] | string;
+  try {
+    key = parseOdpFlow(flowText, dp?.portNames ?? new Map());
+  } catch (e) {
+    if (e instanceof InputError) return e.message; // a key oftrace does not model
+    throw e;
+  }
   let input: Omit<TraceInput, 'packet'> | string;
   if (typeof key !== 'string') input = dp ? odpInput(dp, key) : 'Cannot find the datapath';
   else if (args.length !== 2) return `${key} (or the bridge name was omitted)`;

@@ -253,10 +253,14 @@ const scanGeneve: Scan = (s, i) => {
       if (s[i] === ',') i++;
       return 0n;
     };
-    const optClass = part('class', int(16)), type = part('type', int(8)), len = part('len', int(8));
+    const optClass = part('class', int(16)), type = part('type', int(8));
+    const lenGiven = s.startsWith('len=', i);
+    const len = part('len', int(8));
     if (optClass === undefined || type === undefined || len === undefined || len > 124n || len % 4n || len > BigInt(room)) return undefined;
     let data = 0n;
-    if (s[i - 1] === ',' && s[i] !== '}') {
+    // After a comma comes the data, which only a given length has room for.
+    if (s[i - 1] === ',') {
+      if (!lenGiven) return undefined;
       const d = scanBytes(s, i, Number(len));
       if (!d) return undefined;
       data = d.v;

@@ -4,7 +4,7 @@
 import { setFieldValue, unwildcardField, getFieldValue } from '../meta-flow/field.js';
 import { formatSubfield } from '../meta-flow/subfield.js';
 import { formatFieldValue } from '../ofp/field-value.js';
-import { M, allOnes, ETH_TYPE, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { M, allOnes, ETH_TYPE, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, isIpAny, type Flow } from '../meta-flow/flow.js';
 import { prereqsOk } from '../meta-flow/prereqs.js';
 import { formatHex } from '../meta-flow/values.js';
 import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp/ports.js';
@@ -23,7 +23,6 @@ import { formatActions } from '../ofp/actions.js';
 type Handler<T extends OfpactType> = (ctx: Ctx, a: OfpactOf<T>, last: boolean, groupBucket: boolean) => boolean | void;
 type AnyHandler = (ctx: Ctx, a: Ofpact, last: boolean, groupBucket: boolean) => boolean | void;
 
-const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
 const full = (wc: Flow, name: string, bits: number) => { wc[M[name]] = allOnes(bits); };
 
 /** xlate_report_subfield: `-> NXM_NX_REG0[] is now 0x5`. */

@@ -3,7 +3,7 @@
 // flow_push_mpls/flow_pop_mpls) and recirc_for_mpls: once a packet has lost
 // its last label, actions that need its L3 header must wait for a
 // recirculation, since the datapath parses that header only then.
-import { M, N_MEMBERS, ETH_TYPE, MAX_MPLS_LABELS as FLOW_MAX_MPLS_LABELS, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as LSE, isMplsEthType as isMpls, type Flow } from '../meta-flow/flow.js';
+import { M, N_MEMBERS, ETH_TYPE, MAX_MPLS_LABELS as FLOW_MAX_MPLS_LABELS, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as LSE, isMplsEthType as isMpls, isIpAny, type Flow } from '../meta-flow/flow.js';
 import { FIELDS, fieldById } from '../meta-flow/field.js';
 import type { Ofpact } from '../ofp/ofpact.js';
 import { xreport, type Ctx } from './context.js';
@@ -13,7 +13,6 @@ import { xlateController, OFPR } from './output.js';
 const MPLS_LABEL_MASK = 0xfffff000n, MPLS_TC_MASK = 0x0e00n, MPLS_TTL_MASK = 0x00ffn;
 const IP_DSCP_MASK = 0xfcn;
 
-const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
 
 /** flow_count_mpls_labels: counting looks at (so un-wildcards) every BOS bit up to the bottom label. */
 function countLabels(flow: Flow, wc: Flow): number {

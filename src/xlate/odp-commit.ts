@@ -3,7 +3,7 @@
 // ('base') into set/push/pop datapath actions, then make 'base' match. While
 // doing so it un-wildcards in 'wc' the bits the emitted actions depend on.
 import { InputError, OvsAbortError } from '../model/errors.js';
-import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as MPLS, VLAN_TCI_MEMBERS as VLANS, isMplsEthType as isMpls, OFPHTN_ETHERTYPE, PT_ETH, type Flow } from '../meta-flow/flow.js';
+import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as MPLS, VLAN_TCI_MEMBERS as VLANS, isMplsEthType as isMpls, OFPHTN_ETHERTYPE, PT_ETH, isIpAny, type Flow } from '../meta-flow/flow.js';
 import { KEY_ATTRS, maskIsExact, tunnelKeyFromFlow, type KeyAttr, type KeyValues, type OdpAction, type SetAttr } from './odp-actions.js';
 
 /** enum slow_path_reason bits (lib/odp-util.h). */
@@ -31,7 +31,6 @@ const PT_MPLS_MC = (1n << 16n) | ETH_TYPE.MPLS_MCAST;
 
 const ones = (bits: number) => (1n << BigInt(bits)) - 1n;
 
-const isIpAny = (f: Flow) => f[M.dl_type] === ETH_TYPE.IP || f[M.dl_type] === ETH_TYPE.IPV6;
 const tunnelDstIsSet = (f: Flow) => f[M.tun_ip_dst] !== 0n || f[M.tun_ipv6_dst] !== 0n;
 
 /**

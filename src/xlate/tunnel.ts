@@ -34,6 +34,20 @@ export function packetTypeMode(xport: XPort): 'aware' | 'legacy_l2' | 'legacy_l3
 /** Default UDP destination ports (set_tunnel_config). */
 const DST_PORTS: Record<string, number> = { geneve: 6081, vxlan: 4789, lisp: 4341, stt: 7471, gtpu: 2152 };
 
+/** The datapath vport a tunnel type shares (netdev_vport_get_dpif_port): `vxlan_sys_4789`, `gre_sys`, ... */
+const DPIF_PORTS: Record<string, string> = {
+  geneve: 'genev_sys', vxlan: 'vxlan_sys', lisp: 'lisp_sys', stt: 'stt_sys', gtpu: 'gtpu_sys', bareudp: 'bareudp_sys',
+  gre: 'gre_sys', erspan: 'erspan_sys', ip6erspan: 'ip6erspan_sys', ip6gre: 'ip6gre_sys', srv6: 'srv6_sys',
+};
+
+/** The datapath port name of a tunnel interface, as dpctl/show lists it; undefined for other ports. */
+export function tunnelDpifPort(type: string, options: Record<string, string>): string | undefined {
+  const base = DPIF_PORTS[type];
+  if (!base) return undefined;
+  // UDP tunnels have one vport per destination port.
+  return type in DST_PORTS || type === 'bareudp' ? `${base}_${options.dst_port ?? DST_PORTS[type]}` : base;
+}
+
 const DEFAULT_TTL = 64;
 const IP_DSCP_MASK = 0xfcn, IP_ECN_MASK = 0x03n, IP_ECN_ECT_0 = 0x02n, IP_ECN_CE = 0x03n;
 /** FLOW_TNL_F_MASK & ~FLOW_TNL_PUB_F_MASK: the flags tnl_port_send recomputes. */

@@ -2,6 +2,7 @@
 // number with datapath numbers, patch peers and VLAN config, and a lazily
 // built classifier per table.
 import { Classifier } from './classifier.js';
+import { tunnelDpifPort } from './tunnel.js';
 import { portNames } from '../ingest/load.js';
 import { OFPP_LOCAL, type PortNames } from '../ofp/ports.js';
 import type { Bridge, Interface, Port, Snapshot } from '../model/snapshot.js';
@@ -80,6 +81,9 @@ export class World {
           if (ofport === undefined && iface.name === br.name) ofport = OFPP_LOCAL;
           if (ofport === undefined) continue;
           let odpPort = iface.dpPort;
+          // Without dpif/show, a tunnel's datapath port is its vport's in dpctl/show.
+          const vport = tunnelDpifPort(iface.type, iface.options);
+          if (odpPort === undefined && vport) odpPort = [...snapshot.datapathPorts.values()].find((ports) => ports.has(vport))?.get(vport);
           if (odpPort === undefined && this.missingDatapathPorts && iface.type !== 'patch') odpPort = ofport;
           const xp: XPort = { bridge: xb, ofport, name: iface.name, odpPort, type: iface.type, iface, port };
           xb.ports.set(ofport, xp);
@@ -106,7 +110,8 @@ export class World {
       const name = bridge.br.datapath?.split('@')[1] ?? `ovs-${type}`;
       if (!dp) {
         // dpctl/show names every datapath port, the tunnel vports (vxlan_sys_4789) that no bridge lists among them.
-        const all = this.snapshot.datapathPorts.get(bridge.br.datapath ?? '') ?? [];
+        const ports = this.snapshot.datapathPorts;
+        const all = ports.get(bridge.br.datapath ?? '') ?? [...ports].find(([dpName]) => dpName.startsWith(`${type}@`))?.[1] ?? [];
         this.byType.set(type, (dp = { bridges: [], portNames: new Map([[name, 0], ...all]), ports: new Map() }));
       }
       dp.bridges.push(bridge);

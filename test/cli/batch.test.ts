@@ -84,3 +84,25 @@ describe('a packet ovs-vswitchd itself aborts on', () => {
     expect(r.exitCode).toBe(2);
   });
 });
+
+describe('a datapath flow with a key oftrace does not model', () => {
+  it('is its own line\'s error; the batch goes on', async () => {
+    const file = batchFile(`ovs-dummy in_port(1),tunnel(dst=1.2.3.4,ttl=64,vxlan(gbp(id=1))),eth(),eth_type(0x0800)\nbr-int ${ICMP}\n`);
+    const r = await runCli(['--dumps', dumps, '--batch', file]);
+    expect(r.stderr).toMatch(new RegExp(`^oftrace: ${file}:1: datapath flow key tunnel\\(vxlan\\(\\.\\.\\.\\)\\) is not supported\\n`));
+    expect(r.stdout).toMatch(new RegExp(`^### ${file}:2: br-int `));
+    expect(r.exitCode).toBe(2);
+  });
+});
+
+describe('tunnel vports named by dpctl/show alone', () => {
+  it('take a datapath flow in on its tunnel port without dpif/show', async () => {
+    const snap = join(tmp, 'no-dpif');
+    cpSync(join(import.meta.dirname, '..', 'fixtures', 'family-tunnel-receive', 'dumps'), snap, { recursive: true });
+    rmSync(join(snap, 'ovs-appctl_dpif.show'));
+    const r = await runCli(['--dumps', snap, 'ovs-dummy',
+      'in_port(vxlan_sys_4789),tunnel(tun_id=0x64,src=192.168.1.2,dst=192.168.1.1,ttl=64),eth(),eth_type(0x0800),ipv4(src=10.0.0.2,dst=10.0.0.1,proto=1,ttl=64),icmp(type=0)']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^Flow: icmp,tun_id=0x64,.*,in_port=10,/);
+  });
+});
