@@ -37,6 +37,8 @@ interface ItemKind {
   read?: NumberReader;
   /** ... and whether a mask may be a prefix length (`/24`), as IPv4 masks may. */
   prefixMask: boolean;
+  /** 2^bits: a value read as this or more is too wide for the field. */
+  limit: number;
 }
 
 /** What a key of a flow line is: a stat (priority among them), a match field, a keyword, or neither. */
@@ -107,7 +109,7 @@ function itemKind(key: string): ItemKind | undefined {
   const member = s.length === 1 && s[0].fieldLsb === 0 && s[0].memberLsb === 0 && setsValueAsIs(field) ? s[0].member : -1;
   return {
     field, maskFromText: maskFromMaskText(field), member, valueMember: member < 0 ? -1 : VALUE_MEMBERS.indexOf(member),
-    read: NUMBER_READERS[field.format], prefixMask: field.format === 'IPv4',
+    read: NUMBER_READERS[field.format], prefixMask: field.format === 'IPv4', limit: 2 ** field.bits,
   };
 }
 
@@ -383,16 +385,16 @@ export class IndexedTable implements TableSource {
       }
       ln.tokens[ln.nTokens++] = slash < 0 ? 0 : keptTexts.at(text, slash, ve);
       ln.varying[ln.nVarying++] = kind.member;
-      const hashing = kind.member >= 0 && hashed;
-      let v = hashing ? maskedNumberAt(kind, text, vs, ve, slash) : NaN;
-      if (v >= 2 ** kind.field.bits) v = NaN; // too wide for the field: its parser says so
+      // Every value is read, so a bad one is reported now and the first bad line is the one reported;
+      // a number the fast read takes and that fits the field is good, the rest go to the field's parser.
+      let v = maskedNumberAt(kind, text, vs, ve, slash);
+      if (v >= kind.limit) v = NaN;
       if (Number.isNaN(v)) {
         const fv = parseFieldValue(kind.field, text.slice(vs, ve), this.ports);
-        // A value the field cannot take: the parse reports it now, so the first bad line is the one reported.
         if (typeof fv === 'string') return this.fileParsed(i);
-        if (!hashing) continue;
         if (kind.field.bits < 52 && fv.value < MAX_EXACT) v = Number(fv.value & fv.mask);
       }
+      if (kind.member < 0 || !hashed) continue;
       if (Number.isNaN(v)) hashed = false;
       else ln.hashes[STAGE_OF[kind.member]] = mix(ln.hashes[STAGE_OF[kind.member]], v);
       if (kind.valueMember >= 0) {

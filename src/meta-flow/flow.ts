@@ -115,7 +115,10 @@ export function dlTypeOf(f: Flow): bigint {
 }
 
 /** is_ip_any */
-export const isIpAny = (f: Flow) => dlTypeOf(f) === ETH_TYPE.IP || dlTypeOf(f) === ETH_TYPE.IPV6;
+export function isIpAny(f: Flow): boolean {
+  const t = dlTypeOf(f);
+  return t === ETH_TYPE.IP || t === ETH_TYPE.IPV6;
+}
 
 /** Each member's all-ones mask. */
 const FULL_MASK = MEMBER_LIST.map((m) => allOnes(m.bits));

@@ -270,7 +270,7 @@ function formatTunnel(o: Out, f: Flow, w: Flow): void {
   const tf = Number(w[M.tun_flags] & 0xfn);
   if (tf) o.put('tun_flags=' + formatFlagsMasked(TUN_FLAG_NAMES, Number(f[M.tun_flags] & 0xfn), tf, 0xf));
   // tun_metadata_match_format: the options whose presence is matched; NP when the match wants one absent.
-  for (let i = 0; i < 64; i++) {
+  for (let i = 0; w[M.tun_metadata_present] && i < 64; i++) {
     if (!((w[M.tun_metadata_present] >> BigInt(i)) & 1n)) continue;
     const m = w[M.tun_metadata0 + i];
     if (!((f[M.tun_metadata_present] >> BigInt(i)) & 1n)) o.put(`tun_metadata${i}=NP`);

@@ -19,7 +19,7 @@ export function wildcardsForPacket(f: Flow): Flow {
     for (const n of ['tun_ip_src', 'tun_ip_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_flags', 'tun_tos', 'tun_ttl', 'tun_tp_src', 'tun_tp_dst',
       'tun_gbp_id', 'tun_gbp_flags', 'tun_erspan_ver', 'tun_erspan_idx', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']) full(wc, n);
     wc[M.tun_metadata_present] = f[M.tun_metadata_present];
-    for (let i = 0; i < 64; i++) if ((f[M.tun_metadata_present] >> BigInt(i)) & 1n) full(wc, `tun_metadata${i}`);
+    for (let i = 0; f[M.tun_metadata_present] && i < 64; i++) if ((f[M.tun_metadata_present] >> BigInt(i)) & 1n) full(wc, `tun_metadata${i}`);
   } else if (f[M.tun_id]) full(wc, 'tun_id');
   for (const n of ['skb_priority', 'pkt_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'recirc_id', 'dp_hash', 'in_port', 'packet_type']) full(wc, n);
   let dlType = f[M.dl_type];
