@@ -6,7 +6,9 @@
 // Rules come from RuleGroups (model/rule-groups.ts) and enter a subtable when
 // a lookup may need them; the tries, which OVS builds from every rule, take
 // only the groups' values and are built when a lookup first consults them.
-import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, dlTypeOf, foldMask, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+// A lookup's outcome is remembered by everything it depends on, because a
+// batch of traces asks most tables the same question again and again.
+import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, dlTypeOf, foldMask, newFlow, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
@@ -156,6 +158,16 @@ function ctz32(v: bigint): number {
 
 const NO_PLENS: ReadonlySet<number> = new Set();
 
+/** A lookup's outcome: the rule, and the members it un-wildcarded with their bits. */
+interface Remembered {
+  rule: Rule | undefined;
+  members: number[];
+  masks: bigint[];
+}
+
+/** Outcomes a classifier keeps; past this many it forgets them all and starts again. */
+const MAX_REMEMBERED = 1 << 15;
+
 /** Per-lookup lazily computed trie results (struct trie_ctx). */
 interface TrieCtx {
   done: boolean;
@@ -166,16 +178,30 @@ interface TrieCtx {
 export class Classifier {
   private readonly subtables: Subtable[] = [];
   private readonly tries: (PrefixTrie | undefined)[] = [];
-  /** The members any subtable matches on, as words... */
+  /** The members any subtable matches on, and the packet's type, as words... */
   private readonly layout: WordLayout;
-  /** ... of the flow being looked up (a lookup loads them once). */
+  private readonly members: number[];
+  /**
+   * ... of the flow being looked up (a lookup loads them once), then the
+   * wildcards already set on TRIE_MEMBERS: check_tries reads them. These
+   * words are all a lookup depends on, the key of what it found before.
+   */
   private readonly words: Int32Array;
+  private readonly allWords: MaskWords;
+  private remembered: MaskedKeyMap<Remembered>;
+  /** The wildcards a lookup being remembered un-wildcards, zero outside the lookup. */
+  private readonly scratchWc = newFlow();
 
   constructor(groups: readonly RuleGroup[]) {
-    const members = new Set<number>();
+    // get_dl_type, which the tries consult, reads packet_type and dl_type.
+    const members = new Set<number>([M.packet_type, M.dl_type]);
     for (const group of groups) for (let m = 0; m < N_MEMBERS; m++) if (group.mask[m]) members.add(m);
-    this.layout = new WordLayout([...members].sort((a, b) => a - b), MEMBERS.map((m) => m.bits));
-    this.words = new Int32Array(this.layout.size);
+    this.members = [...members].sort((a, b) => a - b);
+    this.layout = new WordLayout(this.members, MEMBERS.map((m) => m.bits));
+    const size = this.layout.size + TRIE_MEMBERS.length;
+    this.words = new Int32Array(size);
+    this.allWords = { at: Int32Array.from({ length: size }, (_, i) => i), bits: new Int32Array(size).fill(-1) };
+    this.remembered = new MaskedKeyMap(this.allWords);
     const ruleWords = new Int32Array(this.layout.size);
     const byMask = new Map<string, Subtable>();
     for (const group of groups) {
@@ -206,11 +232,43 @@ export class Classifier {
   }
 
   /**
+   * classifier_lookup: the best rule for `flow`, OR-ing what was examined
+   * into `wc`; what an earlier lookup found when it depended on the same words.
+   */
+  lookup(flow: Flow, wc: Flow): Rule | undefined {
+    const words = this.words, n = this.layout.size;
+    this.layout.load(flow, words);
+    for (let j = 0; j < TRIE_MEMBERS.length; j++) words[n + j] = Number(wc[TRIE_MEMBERS[j]]) | 0;
+    const hash = hashWords(words, this.allWords, 0);
+    let r = this.remembered.get(words, hash);
+    if (!r) {
+      const key = words.slice();
+      // The lookup un-wildcards into scratch, which starts with wc's trie bits (check_tries reads them).
+      const scratch = this.scratchWc;
+      for (const m of TRIE_MEMBERS) scratch[m] = wc[m];
+      const rule = this.search(flow, scratch, true);
+      r = { rule, members: [], masks: [] };
+      for (const m of this.members) {
+        if (scratch[m] === 0n) continue;
+        r.members.push(m);
+        r.masks.push(scratch[m]);
+        scratch[m] = 0n;
+      }
+      for (const m of TRIE_MEMBERS) scratch[m] = 0n;
+      if (this.remembered.size >= MAX_REMEMBERED) this.remembered = new MaskedKeyMap(this.allWords);
+      this.remembered.set(key, hash, r);
+    }
+    const { members, masks } = r;
+    for (let i = 0; i < members.length; i++) if (wc[members[i]] !== masks[i]) wc[members[i]] |= masks[i];
+    return r.rule;
+  }
+
+  /**
    * classifier_lookup__: the best rule for `flow`, OR-ing what was examined
    * into `wc`.  Rules made of conjunction actions are soft matches, resolved
    * by looking up again with conj_id set (conjunction.ts).
    */
-  lookup(flow: Flow, wc: Flow, allowConjunctive = true): Rule | undefined {
+  private search(flow: Flow, wc: Flow, allowConjunctive: boolean): Rule | undefined {
     const tctx: TrieCtx[] = TRIE_MEMBERS.map(() => ({ done: false, maskbits: 0, plens: NO_PLENS }));
     let hard: Rule | undefined;
     let hardPri = -Infinity;
@@ -234,7 +292,7 @@ export class Classifier {
     return resolveSoftMatches(soft, hard, (conjId) => {
       const saved = flow[M.conj_id];
       flow[M.conj_id] = BigInt(conjId);
-      const rule = this.lookup(flow, wc, false);
+      const rule = this.search(flow, wc, false);
       flow[M.conj_id] = saved;
       return rule;
     });

@@ -21,11 +21,16 @@ export class MaskedKeyMap<V> {
   private keys: Int32Array;
   /** ... and its value. */
   private values: (V | undefined)[] = new Array(FIRST_SLOTS);
-  private size = 0;
+  private stored = 0;
 
   constructor(private readonly key: MaskWords) {
     this.width = key.at.length;
     this.keys = new Int32Array(FIRST_SLOTS * this.width);
+  }
+
+  /** How many keys it holds. */
+  get size(): number {
+    return this.stored;
   }
 
   /** The value stored for the masked `words`, whose hashWords is `hash`. */
@@ -42,7 +47,7 @@ export class MaskedKeyMap<V> {
     this.hashes[slot] = hash;
     const { at, bits } = this.key;
     for (let i = 0, k = slot * this.width; i < at.length; i++, k++) this.keys[k] = words[at[i]] & bits[i];
-    if (++this.size * 2 > this.hashes.length) this.grow();
+    if (++this.stored * 2 > this.hashes.length) this.grow();
   }
 
   /** The slot holding the key of `words`, else the empty slot where it would go (linear probing). */
