@@ -7,7 +7,7 @@ import { ofprotoTrace, type TraceResult } from '../trace/ofproto-trace.js';
 import { traceToJson } from '../render/json.js';
 import { listedLines, readText } from '../ingest/sources.js';
 import { InputError, OvsAbortError } from '../model/errors.js';
-import { writeTrace, type OutputOptions } from './trace-output.js';
+import { showsAnalysis, writeTrace, type OutputOptions } from './trace-output.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { XBridge } from '../xlate/world.js';
 import type { Io } from './main.js';
@@ -40,13 +40,14 @@ export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions,
   if (world.missingDatapathPorts) {
     io.err('oftrace: warning: no datapath port numbers (ovs-appctl dpif/show); printing OpenFlow port numbers instead\n');
   }
+  const analyze = showsAnalysis(opts, io);
   const trace = (traceArgs: string[]): Traced => {
     const input = parseTraceArgs(world, traceArgs, opts.generate === true);
     if (typeof input === 'string') return input;
     // A real packet has side effects, as with -generate.
     const generate = opts.generate === true || input.packet !== undefined;
     try {
-      return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate }), bridge: input.bridge };
+      return { result: ofprotoTrace({ world, bridge: input.bridge, flow: input.flow, ctNext, generate, analyze }), bridge: input.bridge };
     } catch (e) {
       // A packet OVS itself would abort on is that trace's error, not the batch's. (A bad dump
       // line a lookup comes upon still ends the run: the tables would go on without it.)

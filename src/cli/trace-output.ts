@@ -17,8 +17,15 @@ export interface OutputOptions {
   explain?: boolean;
 }
 
+const formatOf = (opts: OutputOptions, io: Io) => (opts.json ? 'json' : opts.format ?? (opts.pretty || io.tty ? 'pretty' : 'ovs'));
+
+/** Whether the output shows more than OVS's own text (what TraceRequest.analyze records). */
+export function showsAnalysis(opts: OutputOptions, io: Io): boolean {
+  return formatOf(opts, io) !== 'ovs' || Boolean(opts.why?.length) || opts.explain === true;
+}
+
 export function writeTrace(result: TraceResult, world: World, bridge: XBridge, opts: OutputOptions, io: Io): void {
-  const format = opts.json ? 'json' : opts.format ?? (opts.pretty || io.tty ? 'pretty' : 'ovs');
+  const format = formatOf(opts, io);
   const why = new Set(opts.why ?? []);
   const explain = opts.explain ?? false;
   if (format === 'json') {

@@ -12,7 +12,8 @@ import { formatActions } from '../ofp/actions.js';
 import { flowFormatMask } from '../trace/flow-format.js';
 import { explainSlowPath, type TracePass, type TraceResult } from '../trace/ofproto-trace.js';
 import { formatOdpActions } from '../xlate/odp-actions.js';
-import type { LookupState, TraceNode } from '../xlate/trace-tree.js';
+import type { TraceNode } from '../xlate/trace-tree.js';
+import type { TableVisit, Visits } from '../analysis/visits.js';
 import { formatHex } from '../meta-flow/values.js';
 
 /** struct flow members OVS 2.6 did not have: a 2.x trace never shows or compares them. */
@@ -36,13 +37,13 @@ export function formatTraceLegacy(result: TraceResult, bridge: string): string {
   const out: string[] = [];
   result.passes.forEach((p, i) => {
     if (i > 0) out.push('', '='.repeat(79), ...p.banner, '='.repeat(79), '');
-    out.push(...legacyPass(p, bridge));
+    out.push(...legacyPass(p, result.visits, bridge));
   });
   return out.join('\n') + '\n';
 }
 
 /** ofproto_trace for one pass; each recirculation is what `ofproto/trace BRIDGE '<its Flow:>'` printed. */
-function legacyPass(p: TracePass, bridge: string): string[] {
+function legacyPass(p: TracePass, visits: Visits, bridge: string): string[] {
   // trace->key: the flow as parsed, before xlate_in_init set actset_output to OFPP_UNSET.
   const key = copyFlow(p.flow);
   key[M.actset_output] = 0n;
@@ -50,14 +51,14 @@ function legacyPass(p: TracePass, bridge: string): string[] {
   // trace->flow: the packet as last printed; a resubmit that sees it again prints "unchanged".
   let shown = key;
 
-  const lookupBlock = (node: TraceNode, lookup: LookupState, level: number) => {
+  const lookupBlock = (node: TraceNode, lookup: TableVisit, level: number) => {
     const tabs = '\t'.repeat(level);
     // trace_resubmit compares with the traced bridge's own internal rule.
     if (level === 0 && !lookup.rule && node.info?.bridge === bridge) lines.push('No match, packets dropped because OFPPC_NO_PACKET_IN is set on in_port.');
     lines.push('');
     if (level > 0) {
-      const unchanged = sameFlow(lookup.flow, shown);
-      if (!unchanged) shown = lookup.flow;
+      const unchanged = sameFlow(lookup.entry, shown);
+      if (!unchanged) shown = lookup.entry;
       lines.push(`${tabs}Resubmitted flow: ${unchanged ? 'unchanged' : formatFlow2x(shown)}`,
         `${tabs}Resubmitted regs:${Array.from({ length: 16 }, (_, i) => ` reg${i}=0x${shown[M.reg0 + i].toString(16)}`).join('')}`,
         `${tabs}Resubmitted  odp: ${formatOdpActions(lookup.odp)}`,
@@ -77,7 +78,7 @@ function legacyPass(p: TracePass, bridge: string): string[] {
   // resubmit at ctx->recurse + 1.
   const walk = (nodes: TraceNode[], level: number, top: boolean): void => {
     for (const node of nodes) {
-      const lookup = node.info?.lookup;
+      const lookup = visits.get(node);
       if (lookup) {
         const at = top ? 0 : level + 1;
         lookupBlock(node, lookup, at);

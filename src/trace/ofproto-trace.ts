@@ -23,6 +23,12 @@ export interface TraceRequest {
   ctNext: number[];
   /** -generate: translate with side effects allowed. */
   generate?: boolean;
+  /**
+   * Record every lookup's packet state and look for loops (the default).
+   * OVS's own text needs none of it, and copying the packet at every lookup
+   * is a large share of a trace's cost: a batch printing OVS text skips it.
+   */
+  analyze?: boolean;
 }
 
 /** One translation pass (the initial packet or one recirculation). */
@@ -40,9 +46,9 @@ export interface TracePass {
 
 export interface TraceResult {
   passes: TracePass[];
-  /** The packet state at every table lookup (src/analysis); not part of OVS's output. */
+  /** The packet state at every table lookup (src/analysis); not part of OVS's output. Empty unless analyzed. */
   visits: Visits;
-  /** The packet re-entered a table in a state it had there before (never printed in OVS mode). */
+  /** The packet re-entered a table in a state it had there before (never printed in OVS mode). False unless analyzed. */
   loop: boolean;
   /** That cycle's tables, rules and patch ports. */
   cycle?: Loop;
@@ -53,7 +59,7 @@ const CS_TRACKED = 0x20, CS_NEW = 0x01;
 export function ofprotoTrace(req: TraceRequest): TraceResult {
   const queue: RecircNode[] = [];
   const recircIds = new RecircIds();
-  const recorder = new VisitRecorder();
+  const recorder = req.analyze === false ? undefined : new VisitRecorder();
   const passes: TracePass[] = [pass(req, req.flow, [], queue, recircIds, recorder)];
   const ctNext = req.ctNext.slice();
   while (queue.length) {
@@ -73,11 +79,12 @@ export function ofprotoTrace(req: TraceRequest): TraceResult {
     if (node.nat) banner.push(...simulateNat(node));
     passes.push(pass(req, node.flow, banner, queue, recircIds, recorder, node));
   }
+  if (!recorder) return { passes, visits: new Map(), loop: false };
   const cycle = findLoop(passes, recorder.visits);
   return { passes, visits: recorder.visits, loop: cycle !== undefined, cycle };
 }
 
-function pass(req: TraceRequest, flow: Flow, banner: string[], queue: RecircNode[], recircIds: RecircIds, hooks: XlateHooks, node?: RecircNode): TracePass {
+function pass(req: TraceRequest, flow: Flow, banner: string[], queue: RecircNode[], recircIds: RecircIds, hooks: XlateHooks | undefined, node?: RecircNode): TracePass {
   // xlate_in_init: the action set starts without an output port.
   flow[M.actset_output] = BigInt(OFPP_UNSET);
   const initial = copyFlow(flow);

@@ -41,8 +41,8 @@ export interface XlateIn {
 
 /** Called around every table lookup; `node` is the table's trace node. */
 export interface XlateHooks {
-  /** Right after the lookup was reported: ctx.flow is the packet the lookup saw. */
-  tableEntry(ctx: Ctx, node: TraceNode): void;
+  /** Right after the lookup was reported: ctx.flow is the packet the lookup saw, `rule` what it found (none: a miss). */
+  tableEntry(ctx: Ctx, node: TraceNode, rule: Rule | undefined): void;
   /** The rule's actions, and everything they resubmitted to, are done. */
   tableExit(ctx: Ctx, node: TraceNode): void;
 }

@@ -1,9 +1,6 @@
 // The trace tree OVS builds while translating (ofproto-dpif-trace.c's
 // oftrace_node): data first, printed by render/ovs-text.ts or as JSON.
-import type { Flow } from '../meta-flow/flow.js';
-import type { Rule } from '../model/rule.js';
 import type { SourceRef } from '../model/snapshot.js';
-import type { OdpAction } from './odp-actions.js';
 
 export type TraceNodeType = 'bridge' | 'table' | 'thaw' | 'action' | 'detail' | 'warn' | 'error' | 'bucket';
 
@@ -21,20 +18,6 @@ export interface TraceInfo {
   rule?: SourceRef;
   /** Set on table nodes of a loop's repeated entry. */
   loop?: boolean;
-  /** On table lookups: what OVS 2.x's trace printed at each resubmit (render/legacy.ts). */
-  lookup?: LookupState;
-}
-
-/** A table lookup's result and the translation state right after it. */
-export interface LookupState {
-  /** Absent on a miss (OVS's internal no_packet_in_rule). */
-  rule?: Rule;
-  /** The packet the lookup saw. */
-  flow: Flow;
-  /** The megaflow mask so far, this lookup's bits included. */
-  wc: Flow;
-  /** The datapath actions composed so far. */
-  odp: OdpAction[];
 }
 
 export function report(list: TraceNode[], type: TraceNodeType, text: string, info?: TraceInfo): TraceNode {

@@ -201,9 +201,9 @@ export function reportTable(ctx: Ctx, rule: LookupResult, tableId: number): Trac
     text += `priority ${rule.priority}`;
     if (rule.cookie) text += `, cookie 0x${rule.cookie.toString(16)}`;
   }
-  const lookup = { rule: rule === MISS ? undefined : rule, flow: copyFlow(ctx.flow), wc: copyFlow(ctx.wc), odp: ctx.odp.slice() };
-  const node = xreport(ctx, 'table', text, { bridge: ctx.xbridge.name, table: tableId, rule: lookup.rule?.source, lookup });
-  ctx.xin.hooks?.tableEntry(ctx, node);
+  const found = rule === MISS ? undefined : rule;
+  const node = xreport(ctx, 'table', text, { bridge: ctx.xbridge.name, table: tableId, rule: found?.source });
+  ctx.xin.hooks?.tableEntry(ctx, node, found);
   return node;
 }
 
