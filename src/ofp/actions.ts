@@ -83,6 +83,15 @@ export function formatActions(acts: readonly Ofpact[], ports?: PortNames, tables
   return acts.map((a) => formatAction(a, ctx)).join(',');
 }
 
+/** Each action as a trace reports it, formatted once: a batch reports the same rules' actions again and again. */
+const actionTexts = new WeakMap<Ofpact, string>();
+
+export function actionText(act: Ofpact): string {
+  let text = actionTexts.get(act);
+  if (text === undefined) actionTexts.set(act, (text = formatActions([act])));
+  return text;
+}
+
 function formatAction(act: Ofpact, ctx: FormatContext): string {
   const def = BY_TYPE.get(act.type)!;
   // BY_TYPE maps each type to its own entry, so the entry accepts this action.

@@ -5,7 +5,7 @@ import {
   M, newFlow, copyFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, PT_ETH, dlTypeOf, isIpAny, type Flow,
 } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
-import { formatActions } from '../ofp/actions.js';
+import { actionText, formatActions } from '../ofp/actions.js';
 import type { Ofpact } from '../ofp/ofpact.js';
 import type { Rule } from '../model/rule.js';
 import { commitOdpActions } from './odp-commit.js';
@@ -285,7 +285,7 @@ export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: 
       break;
     }
     const last = isLastAction && i === acts.length - 1 && ctx.actionSet.length === 0;
-    xreport(ctx, 'action', formatActions([a]));
+    xreport(ctx, 'action', actionText(a));
     const handler = ACTION_HANDLERS.get(a.type);
     if (!handler) {
       xreport(ctx, 'error', `oftrace does not emulate the ${a.type} action yet`);
