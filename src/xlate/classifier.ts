@@ -167,6 +167,12 @@ interface Remembered {
 
 /** Outcomes a classifier keeps; past this many it forgets them all and starts again. */
 const MAX_REMEMBERED = 1 << 15;
+/**
+ * A classifier whose packets rarely repeat (an ACL table keyed on addresses
+ * and ports) stops remembering: fewer than 1 in MIN_HIT_RATE of a window of
+ * lookups found an outcome, and keying each one costs more than it saves.
+ */
+const HIT_WINDOW = 4096, MIN_HIT_RATE = 8;
 
 /** Per-lookup lazily computed trie results (struct trie_ctx). */
 interface TrieCtx {
@@ -188,7 +194,9 @@ export class Classifier {
    */
   private readonly words: Int32Array;
   private readonly allWords: MaskWords;
-  private remembered: MaskedKeyMap<Remembered>;
+  private remembered: MaskedKeyMap<Remembered> | undefined;
+  private windowLookups = 0;
+  private windowHits = 0;
   /** The wildcards a lookup being remembered un-wildcards, zero outside the lookup. */
   private readonly scratchWc = newFlow();
 
@@ -236,12 +244,18 @@ export class Classifier {
    * into `wc`; what an earlier lookup found when it depended on the same words.
    */
   lookup(flow: Flow, wc: Flow): Rule | undefined {
+    if (this.remembered && ++this.windowLookups === HIT_WINDOW) {
+      if (this.windowHits * MIN_HIT_RATE < HIT_WINDOW) this.remembered = undefined;
+      this.windowLookups = this.windowHits = 0;
+    }
+    if (!this.remembered) return this.search(flow, wc, true);
     const words = this.words, n = this.layout.size;
     this.layout.load(flow, words);
     for (let j = 0; j < TRIE_MEMBERS.length; j++) words[n + j] = Number(wc[TRIE_MEMBERS[j]]) | 0;
     const hash = hashWords(words, this.allWords, 0);
     let r = this.remembered.get(words, hash);
-    if (!r) {
+    if (r) this.windowHits++;
+    else {
       const key = words.slice();
       // The lookup un-wildcards into scratch, which starts with wc's trie bits (check_tries reads them).
       const scratch = this.scratchWc;
