@@ -470,6 +470,12 @@ function stageHashes(varying: readonly number[], values: readonly bigint[]): num
 }
 
 /**
+ * Answering a packet costs about what reading this many lines does: a group
+ * asked about once for every LINES_PER_ASK lines it still holds hands them all out.
+ */
+const LINES_PER_ASK = 8;
+
+/**
  * A shape of an IndexedTable, for one classifier. A lookup is handed the
  * lines it may need: every line whose values equal the packet's in all
  * stages, and for each earlier stage one line that equals the packet up to
@@ -521,12 +527,17 @@ class LazyGroup implements RuleGroup {
       for (let n = 0; n < lines.length; n++) if (!hashed || Number.isNaN(hashes[n * N_STAGES])) this.handOut(n, got);
       if (!hashed) return got;
     }
+    if (++this.lookups * LINES_PER_ASK >= this.remaining) { // asked so often that reading every line costs less
+      for (let n = 0; n < lines.length; n++) this.handOut(n, got);
+      this.byHash = undefined;
+      return got;
+    }
     const values = this.shape.varying.map((m) => maskedValue(flow, this.mask, m));
     const h = stageHashes(this.shape.varying, values);
     const first = this.table.rule(lines[0]).match.flow;
     let fixedOk = 0; // stages 0..fixedOk-1 agree with the packet on their fixed members
     while (fixedOk <= this.lastStage && this.fixedMembers[fixedOk].every((m) => maskedValue(flow, this.mask, m) === first[m])) fixedOk++;
-    if (++this.lookups === 2) this.byHash = this.hashIndex();
+    if (this.lookups === 2) this.byHash = this.hashIndex();
     // From the last stage back: stop at the first stage a line matches the packet up to.
     for (let s = Math.min(this.lastStage, fixedOk - 1); s >= 0; s--) {
       let matched = false;
