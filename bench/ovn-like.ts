@@ -29,6 +29,8 @@ export interface Generated {
 }
 
 export const BRIDGE = 'br-int';
+/** Sample packets, one per ACL rule they hit: enough that a 10,000-trace batch repeats none. */
+const MAX_PACKETS = 16384;
 const TABLES = 40;
 const CT_IN = 5; // ct(table=6): ingress conntrack recirculation
 const MOVE = 10;
@@ -114,7 +116,7 @@ export function generateSnapshot(dir: string, o: GenOptions): Generated {
     switch (i % 4) {
       case 0: // a port's ACL on one source and service: what the sample packets hit
         match = `tcp,reg14=${hex(lport)},${md},nw_src=10.${octets},tp_dst=${tpDst}`;
-        if (hits.length < 4096) hits.push({ dp, lport, src: `10.${octets}`, tpDst });
+        if (hits.length < MAX_PACKETS) hits.push({ dp, lport, src: `10.${octets}`, tpDst });
         break;
       case 1:
         match = `ip,${md},nw_dst=${20 + (j >> 16)}.${(j >> 8) & 255}.${j & 255}.0/24`;

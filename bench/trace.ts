@@ -150,7 +150,7 @@ async function roundTripThroughOvs(g: Generated, traces: number): Promise<void> 
 }
 
 /**
- * `oftrace --batch FILE` with n traces (the packets cycled) as one process:
+ * `oftrace --batch FILE` with n traces (the packets cycled when there are fewer) as one process:
  * its wall time, and traces per second once the snapshot is loaded (the wall
  * time less the same process's cold single trace).
  */
@@ -214,7 +214,7 @@ async function main() {
         const b = batch(dir, g.packets, o.batch, o.runs, o.timeoutMs, median(good.map((r) => r.wallMs)));
         const bad = b.runs.find((r) => !r.ok);
         if (bad) console.log(`  oftrace --batch: FAILED: ${bad.note}`);
-        else console.log(`  oftrace --batch (${o.batch} traces, ${g.packets.length} distinct packets): wall ${fmt(b.wall)} ms, ` +
+        else console.log(`  oftrace --batch (${o.batch} traces, ${Math.min(o.batch, g.packets.length)} distinct packets): wall ${fmt(b.wall)} ms, ` +
           `${fmt(b.rate)} traces/s after the load (wall less the cold trace), peak RSS ${fmt(b.rss)} MiB   [runs: ${b.runs.map((r) => fmt(r.wallMs)).join(', ')} ms]`);
       }
       if (!o.keep) rmSync(dir, { recursive: true, force: true });
