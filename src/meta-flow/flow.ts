@@ -128,13 +128,16 @@ export function maskedValue(flow: Flow, mask: Flow, m: number): bigint {
   return mask[m] === FULL_MASK[m] ? flow[m] : flow[m] & mask[m];
 }
 
-/** wc[m] |= mask[m] for each of `members`, without the bigint `|` (an allocation) where either side is the whole member. */
+/** wc[m] |= mask, without the bigint `|` (an allocation) where either side is the whole member or they are equal. */
+export function orMember(wc: Flow, m: number, mask: bigint): void {
+  const full = FULL_MASK[m];
+  if (mask === full) wc[m] = full;
+  else if (wc[m] !== full && wc[m] !== mask) wc[m] |= mask;
+}
+
+/** wc[m] |= mask[m] for each of `members` (orMember). */
 export function foldMask(wc: Flow, mask: Flow, members: readonly number[]): void {
-  for (let i = 0; i < members.length; i++) {
-    const m = members[i], full = FULL_MASK[m];
-    if (mask[m] === full) wc[m] = full;
-    else if (wc[m] !== full) wc[m] |= mask[m];
-  }
+  for (let i = 0; i < members.length; i++) orMember(wc, members[i], mask[members[i]]);
 }
 
 /** The classifier's lookup stages (metadata, L2, L3, L4) end before struct flow's dl_dst, nw_src, nd_target. */

@@ -8,7 +8,7 @@
 // only the groups' values and are built when a lookup first consults them.
 // A lookup's outcome is remembered by everything it depends on, because a
 // batch of traces asks most tables the same question again and again.
-import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, dlTypeOf, foldMask, newFlow, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
+import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, dlTypeOf, foldMask, orMember, newFlow, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
 import { maskKey, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
@@ -273,7 +273,7 @@ export class Classifier {
       this.remembered.set(key, hash, r);
     }
     const { members, masks } = r;
-    for (let i = 0; i < members.length; i++) if (wc[members[i]] !== masks[i]) wc[members[i]] |= masks[i];
+    for (let i = 0; i < members.length; i++) orMember(wc, members[i], masks[i]);
     return r.rule;
   }
 
