@@ -12,7 +12,7 @@
 // sits between the line's structural tokens. Indentation is not relied upon.
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
 
 /** `(type: k=v, ...)` running to the end of the line. */
 function matchDetails(text: string, offset: number): RegExpExecArray | null {
@@ -33,7 +33,7 @@ const Label = createToken({ name: 'Label', pattern: /[^\s:]+:(?!\S)/ });
 const Word = createToken({ name: 'Word', pattern: /\S+/ });
 
 const tokens = [WS, Details, DpName, PortNums, DpctlPort, Stat, Label, Word];
-const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 type Line =
   | { kind: 'datapath'; name: string }
@@ -109,9 +109,10 @@ class DpShowParser extends EmbeddedActionsParser {
   }
 }
 
-const parser = new DpShowParser();
+const grammar = grammarOnce(() => ({ lexer: newLexer(), parser: new DpShowParser() }));
 
 function parseLines(text: string, file: string, what: string, each: (line: Line, src: SourceLine) => void): void {
+  const { lexer, parser } = grammar();
   for (const src of contentLines(text, file, what)) each(parseLine(lexer, parser, () => parser.lineOf(src.text), src, file, what), src);
 }
 
@@ -171,7 +172,7 @@ export function parseDpifShow(text: string, file: string): DpifDatapath[] {
       bridge = new Map();
       dp.bridges.set(line.words[0].image.slice(0, -1), bridge);
     } else {
-      throw unexpected(WHAT, parser.input[0], src, file);
+      throw unexpected(WHAT, grammar().parser.input[0], src, file);
     }
   });
   return out;
@@ -209,7 +210,7 @@ export function parseDpctlShow(text: string, file: string): DpctlDatapath[] {
     } else if (line.kind === 'other' && dp && line.words.some((t) => t.tokenType === Stat)) {
       // -s statistics (`RX packets:0 errors:? ...`, `collisions:?`): accepted, not kept.
     } else {
-      throw unexpected(WHAT, parser.input[0], src, file);
+      throw unexpected(WHAT, grammar().parser.input[0], src, file);
     }
   });
   return out;

@@ -9,7 +9,7 @@
 // accepts what the grammar accepts (test/grammar/dump-flows-scanner.test.ts
 // checks the two agree); anything else goes to the grammar for its verdict.
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
-import { lexLine, parseError, splitLines, startCharsExcept, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { lexLine, parseError, splitLines, startCharsExcept, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
 
 const Actions = createToken({ name: 'Actions', pattern: /actions=.*/ });
 const Space = createToken({ name: 'Space', pattern: /[ \t]+/ });
@@ -21,8 +21,6 @@ const Parens = createToken({ name: 'Parens', pattern: /\([^()\n]*\)/ });
 const Word = createToken({ name: 'Word', pattern: /[^\s,="]+/, start_chars_hint: startCharsExcept(',="') });
 
 const ALL = [Actions, Space, Comma, Equals, Quoted, Parens, Word];
-// Built on first use: with the scanner reading well-formed lines, most runs never need them.
-let lexer: Lexer | undefined;
 
 class FlowLineParser extends EmbeddedActionsParser {
   constructor() {
@@ -60,7 +58,11 @@ class FlowLineParser extends EmbeddedActionsParser {
   });
 }
 
-let parser: FlowLineParser | undefined;
+// With the scanner reading well-formed lines, most runs never need them.
+const grammar = grammarOnce(() => ({
+  lexer: new Lexer(ALL, { ...GRAMMAR_CHECKS, positionTracking: 'onlyOffset', ensureOptimizations: true }),
+  parser: new FlowLineParser(),
+}));
 
 /** One `key[=value]` of a flow line, with its 1-based column. */
 export interface FlowItem {
@@ -264,8 +266,7 @@ function actionsEndLine(t: string, from: number): boolean {
 
 /** The grammar's reading of a line: the reference the scanner agrees with, and the error on a bad line. */
 export function parseFlowLineWithGrammar(src: SourceLine, file: string): FlowLine {
-  lexer ??= new Lexer(ALL, { ...GRAMMAR_CHECKS, positionTracking: 'onlyOffset', ensureOptimizations: true });
-  parser ??= new FlowLineParser();
+  const { lexer, parser } = grammar();
   const tokens = lexLine(lexer, src, file);
   parser.input = tokens;
   parser.line();

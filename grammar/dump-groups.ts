@@ -8,7 +8,7 @@ import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrota
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Bucket, Group } from '../src/model/group.js';
 import { parseActions } from '../src/ofp/actions.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
 
 const WHAT = 'dump-groups';
 const NEXT_BUCKET = ',bucket=';
@@ -41,7 +41,7 @@ const BucketProp = createToken({ name: 'BucketProp', pattern: /(?:bucket_id|weig
 const ActionsKw = createToken({ name: 'ActionsKw', pattern: /actions=/ });
 const Actions = createToken({ name: 'Actions', pattern: matchActions, line_breaks: false, pop_mode: true });
 
-const lexer = new Lexer(
+const newLexer = () => new Lexer(
   {
     modes: {
       group: [WS, BucketKw, Fields, Equals, Comma, Colon, LParen, RParen, Word],
@@ -122,9 +122,10 @@ class GroupParser extends EmbeddedActionsParser {
   });
 }
 
-const parser = new GroupParser();
+const grammar = grammarOnce(() => ({ lexer: newLexer(), parser: new GroupParser() }));
 
 export function parseDumpGroups(text: string, file: string): Group[] {
+  const { lexer, parser } = grammar();
   return contentLines(text, file, WHAT).flatMap((src) => {
     const items = parseLine(lexer, parser, () => parser.line(), src, file, WHAT);
     return items ? [buildGroup(items, src, file)] : [];
@@ -132,7 +133,7 @@ export function parseDumpGroups(text: string, file: string): Group[] {
 }
 
 function buildGroup(items: Item[], src: SourceLine, file: string): Group {
-  const first = parser.input[0];
+  const first = grammar().parser.input[0];
   const group: Partial<Group> & { buckets: Bucket[] } = {
     buckets: [],
     source: { file, line: src.line, column: first.startColumn },

@@ -6,7 +6,7 @@
 // Column spacing is irrelevant (web pastes collapse it to single spaces).
 import { createToken, EmbeddedActionsParser, Lexer } from 'chevrotain';
 import type { FdbEntry } from '../src/model/snapshot.js';
-import { contentLines, parseLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
 import { OFPP_LOCAL } from './ofctl-show.js';
 
 const WHAT = 'fdb show';
@@ -21,7 +21,7 @@ const Header = createToken({ name: 'Header', pattern: /port\s+VLAN\s+MAC\s+Age(?
 const Other = createToken({ name: 'Other', pattern: /\S+/ });
 
 const tokens = [WS, Mac, Int, Local, Static, Header, Other];
-const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 class FdbParser extends EmbeddedActionsParser {
   constructor() {
@@ -51,7 +51,7 @@ class FdbParser extends EmbeddedActionsParser {
   );
 }
 
-const parser = new FdbParser();
+const grammar = grammarOnce(() => ({ lexer: newLexer(), parser: new FdbParser() }));
 
 export interface FdbRow extends FdbEntry {
   /** Age printed as `static` (fdb/add); age is then 0. */
@@ -60,5 +60,6 @@ export interface FdbRow extends FdbEntry {
 
 /** Rows in dump order; LOCAL becomes OFPP_LOCAL (65534). */
 export function parseFdbShow(text: string, file: string): FdbRow[] {
+  const { lexer, parser } = grammar();
   return contentLines(text, file, WHAT).flatMap((src) => parseLine(lexer, parser, () => parser.line(), src, file, WHAT) ?? []);
 }

@@ -10,6 +10,16 @@ import { InputError, quoteToken } from '../src/model/errors.js';
  */
 export const GRAMMAR_CHECKS = { skipValidations: !process.env.VITEST } as const;
 
+/**
+ * A dump format's lexer and parser, built when the first dump of that format
+ * is read: building a grammar (Chevrotain's self-analysis) takes milliseconds
+ * that a run without such a dump should not pay.
+ */
+export function grammarOnce<P>(build: () => { lexer: Lexer; parser: P }): () => { lexer: Lexer; parser: P } {
+  let built: { lexer: Lexer; parser: P } | undefined;
+  return () => (built ??= build());
+}
+
 export interface SourceLine {
   text: string;
   /** 1-based line number in the file. */

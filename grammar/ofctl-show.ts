@@ -6,7 +6,7 @@
 //        speed: 0 Mbps now, 0 Mbps max
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
 
 const WHAT = 'ofctl show';
 /** OFPP_LOCAL as OVS numbers it internally, whatever the OpenFlow version. */
@@ -39,7 +39,7 @@ const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 const Word = createToken({ name: 'Word', pattern: /[^\s:,=()]+/ });
 
 const tokens = [WS, PortHead, Mac, Colon, Comma, Equals, LParen, RParen, Word];
-const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 type Line =
   | { kind: 'port'; head: IToken; mac: string }
@@ -98,7 +98,7 @@ class OfctlShowParser extends EmbeddedActionsParser {
   });
 }
 
-const parser = new OfctlShowParser();
+const grammar = grammarOnce(() => ({ lexer: newLexer(), parser: new OfctlShowParser() }));
 
 export interface OfctlPort {
   /** LOCAL is OFPP_LOCAL (65534). */
@@ -118,6 +118,7 @@ export interface OfctlShow {
 }
 
 export function parseOfctlShow(text: string, file: string): OfctlShow {
+  const { lexer, parser } = grammar();
   const result: OfctlShow = { ports: [] };
   let port: OfctlPort | undefined;
 

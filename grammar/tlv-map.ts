@@ -11,7 +11,7 @@
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { TlvMapping } from '../src/model/snapshot.js';
-import { contentLines, parseLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
 
 const WHAT = 'dump-tlv-map';
 
@@ -28,8 +28,6 @@ const Field = createToken({ name: 'Field', pattern: /tun_metadata\d+(?!\S)/ });
 const Other = createToken({ name: 'Other', pattern: /\S+/ });
 
 const tokens = [WS, Reply, Capacity, TableTitle, ColumnTitles, Rule, Hex, Int, Field, Other];
-/** Built on first use, as most snapshots have no TLV map to read. */
-let lexer: Lexer | undefined;
 
 class TlvMapParser extends EmbeddedActionsParser {
   constructor() {
@@ -66,7 +64,7 @@ interface Row extends TlvMapping {
   fieldTok: IToken;
 }
 
-let parser: TlvMapParser | undefined;
+const grammar = grammarOnce(() => ({ lexer: new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' }), parser: new TlvMapParser() }));
 
 /** Option lengths go in 4-byte words, up to 124 bytes; there are 64 tun_metadata fields. */
 const MAX_LEN = 124, N_FIELDS = 64;
@@ -74,10 +72,9 @@ const MAX_LEN = 124, N_FIELDS = 64;
 /** The mappings, in dump order. */
 export function parseTlvMap(text: string, file: string): TlvMapping[] {
   const lines = contentLines(text, file, WHAT);
-  const lex = (lexer ??= new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' }));
-  const p = (parser ??= new TlvMapParser());
+  const { lexer, parser } = grammar();
   return lines.flatMap((src) => {
-    const row = parseLine(lex, p, () => p.line(), src, file, WHAT);
+    const row = parseLine(lexer, parser, () => parser.line(), src, file, WHAT);
     if (!row) return [];
     const { lenTok, fieldTok, ...mapping } = row;
     const bad = (tok: IToken, what: string) => new InputError(`${WHAT}: ${what} ${quoteToken(tok.image)}`, file, src.line, tok.startColumn);

@@ -4,7 +4,7 @@
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Interface, Port, SourceRef } from '../src/model/snapshot.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
 
 const WHAT = 'vsctl show';
 
@@ -23,7 +23,7 @@ const Equals = createToken({ name: 'Equals', pattern: /=/ });
 const Bare = createToken({ name: 'Bare', pattern: /[^\s"{}[\],=]+/ });
 
 const tokens = [WS, Uuid, Quoted, Key, Entity, LBrack, RBrack, LBrace, RBrace, Comma, Equals, Bare];
-const lexer = new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
 
 type Value =
   | { kind: 'scalar'; text: string; token: IToken }
@@ -109,7 +109,7 @@ class VsctlParser extends EmbeddedActionsParser {
   );
 }
 
-const parser = new VsctlParser();
+const grammar = grammarOnce(() => ({ lexer: newLexer(), parser: new VsctlParser() }));
 
 export interface Target {
   target: string;
@@ -164,6 +164,7 @@ const PARENT: Record<string, Node['kind']> = {
 const dict = (): Record<string, string> => Object.create(null) as Record<string, string>;
 
 export function parseVsctlShow(text: string, file: string): VsctlShow {
+  const { lexer, parser } = grammar();
   const lines = contentLines(text, file, WHAT);
   const root: VsctlShow = { managers: [], bridges: [], other: dict() };
   const stack: Open[] = [{ kind: 'root', obj: root, indent: -1 }];
