@@ -184,7 +184,7 @@ interface TrieCtx {
 export class Classifier {
   private readonly subtables: Subtable[] = [];
   private readonly tries: (PrefixTrie | undefined)[] = [];
-  /** The members any subtable matches on, and the packet's type, as words... */
+  /** The members any subtable matches on, as words... */
   private readonly layout: WordLayout;
   private readonly members: number[];
   /**
@@ -201,8 +201,8 @@ export class Classifier {
   private readonly scratchWc = newFlow();
 
   constructor(groups: readonly RuleGroup[]) {
-    // get_dl_type, which the tries consult, reads packet_type and dl_type.
-    const members = new Set<number>([M.packet_type, M.dl_type]);
+    // The tries consult get_dl_type (packet_type, dl_type): a rule with a prefix has both, as nw_src's and nw_dst's prerequisites.
+    const members = new Set<number>();
     for (const group of groups) for (let m = 0; m < N_MEMBERS; m++) if (group.mask[m]) members.add(m);
     this.members = [...members].sort((a, b) => a - b);
     this.layout = new WordLayout(this.members, MEMBERS.map((m) => m.bits));
