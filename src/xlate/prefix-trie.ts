@@ -13,13 +13,15 @@ export interface TrieAnswer {
   plens: ReadonlySet<number>;
 }
 
+const MAX_ANSWERS = 1 << 15;
+
 export class PrefixTrie {
   /** Prefixes by length (their values masked to it) until the first lookup... */
   private adding: Map<number, number[]> | undefined = new Map();
   /** ... then sorted, longest length last. */
   private byLength: { length: number; values: Uint32Array }[] = [];
   /** Answers given, by value: a batch of traces asks about the same addresses again and again. */
-  private readonly answers = new Map<number, TrieAnswer>();
+  private answers = new Map<number, TrieAnswer>();
 
   /** A rule's prefix: the first `plen` bits of `value`. Only before the first lookup. */
   insert(value: number, plen: number): void {
@@ -31,7 +33,11 @@ export class PrefixTrie {
   /** trie_lookup_value: bits to un-wildcard, and the prefix lengths that match. */
   lookup(value: number): TrieAnswer {
     let answer = this.answers.get(value);
-    if (!answer) this.answers.set(value, (answer = this.answer(value)));
+    if (!answer) {
+      // A batch of distinct addresses would grow the map without end: past MAX_ANSWERS, start again.
+      if (this.answers.size >= MAX_ANSWERS) this.answers = new Map();
+      this.answers.set(value, (answer = this.answer(value)));
+    }
     return answer;
   }
 
