@@ -16,10 +16,10 @@ export const STORM = ['br-ex', 'arp,in_port=LOCAL,dl_src=12:5d:01:40:2a:4f,dl_ds
 /** The table-55 chain: with a real TTL, table 76's rewrite of metadata leaks into the later resubmits. */
 export const TRAP = ['br-int', 'icmp,in_port=10,dl_src=fa:16:3e:d4:b7:7b,dl_dst=91:92:ac:18:04:c8,nw_src=172.24.4.8,nw_dst=172.24.4.200,nw_ttl=64,icmp_type=0', '--ct-next', 'trk,new'];
 
-export function trace(dumps: string, bridgeName: string, flowText: string, ctNext: number[] = []): TraceResult {
+export function trace(dumps: string, bridgeName: string, flowText: string, ctNext: number[] = [], analyze = true): TraceResult {
   const world = new World(loadFromOptions({ dumps }, { out: () => {}, err: () => {} }));
   const bridge = world.bridges.get(bridgeName)!;
   const flow = parseTraceFlow(flowText, bridge.names);
   if (typeof flow === 'string') throw new Error(flow);
-  return ofprotoTrace({ world, bridge, flow, ctNext });
+  return ofprotoTrace({ world, bridge, flow, ctNext, analyze });
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/api.js';
 import { loopSummary } from '../../src/analysis/loop.js';
-import { BROKEN, FIXED, RECORDED_BROKEN, STORM, trace } from './helpers.js';
+import { formatTraceOvs } from '../../src/trace/ofproto-trace.js';
+import { BROKEN, FIXED, RECORDED_BROKEN, STORM, TRAP, trace } from './helpers.js';
 
 describe('loop detection', () => {
   it('finds the Dragonflow storm cycle once, with its rules and patch ports', () => {
@@ -34,5 +35,15 @@ describe('loop detection', () => {
     expect(pretty.stdout).toMatch(/via df-snat-patch\(5\) -> ex-snat-patch\(2\)/);
     const json = JSON.parse((await runCli(['--dumps', RECORDED_BROKEN, '--json', ...STORM])).stdout);
     expect(json.loop).toBe(true);
+  });
+
+  it('is skipped, with the other analyses, where only OVS's text is printed: the text is the same', () => {
+    for (const [bridge, flow, ctNext] of [[STORM[0], STORM[1], []], [TRAP[0], TRAP[1], [0x21]]] as const) {
+      const analyzed = trace(BROKEN, bridge, flow, [...ctNext]);
+      const plain = trace(BROKEN, bridge, flow, [...ctNext], false);
+      expect(formatTraceOvs(plain)).toBe(formatTraceOvs(analyzed));
+      expect(analyzed.visits.size).toBeGreaterThan(0);
+      expect([plain.visits.size, plain.loop]).toEqual([0, false]);
+    }
   });
 });
