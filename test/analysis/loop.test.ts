@@ -37,7 +37,7 @@ describe('loop detection', () => {
     expect(json.loop).toBe(true);
   });
 
-  it('is skipped, with the other analyses, where only OVS's text is printed: the text is the same', () => {
+  it("is skipped, with the other analyses, where only OVS's text is printed: the text is the same", () => {
     for (const [bridge, flow, ctNext] of [[STORM[0], STORM[1], []], [TRAP[0], TRAP[1], [0x21]]] as const) {
       const analyzed = trace(BROKEN, bridge, flow, [...ctNext]);
       const plain = trace(BROKEN, bridge, flow, [...ctNext], false);
