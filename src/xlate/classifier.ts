@@ -248,9 +248,9 @@ export class Classifier {
       if (this.windowHits * MIN_HIT_RATE < HIT_WINDOW) this.remembered = undefined;
       this.windowLookups = this.windowHits = 0;
     }
-    if (!this.remembered) return this.search(flow, wc, true);
     const words = this.words, n = this.layout.size;
     this.layout.load(flow, words);
+    if (!this.remembered) return this.search(flow, wc, true);
     for (let j = 0; j < TRIE_MEMBERS.length; j++) words[n + j] = Number(wc[TRIE_MEMBERS[j]]) | 0;
     const hash = hashWords(words, this.allWords, 0);
     let r = this.remembered.get(words, hash);
@@ -278,9 +278,10 @@ export class Classifier {
   }
 
   /**
-   * classifier_lookup__: the best rule for `flow`, OR-ing what was examined
-   * into `wc`.  Rules made of conjunction actions are soft matches, resolved
-   * by looking up again with conj_id set (conjunction.ts).
+   * classifier_lookup__: the best rule for `flow` (loaded into this.words),
+   * OR-ing what was examined into `wc`.  Rules made of conjunction actions
+   * are soft matches, resolved by looking up again with conj_id set
+   * (conjunction.ts).
    */
   private search(flow: Flow, wc: Flow, allowConjunctive: boolean): Rule | undefined {
     const tctx: TrieCtx[] = TRIE_MEMBERS.map(() => ({ done: false, maskbits: 0, plens: NO_PLENS }));
@@ -288,7 +289,6 @@ export class Classifier {
     let hardPri = -Infinity;
     const soft: SoftMatch[] = [];
     let softPri = -Infinity;
-    this.layout.load(flow, this.words);
     for (const st of this.subtables) {
       if (st.maxPriority < hardPri + 1) break;
       const rules = this.findMatchWc(st, flow, wc, tctx);
@@ -306,6 +306,7 @@ export class Classifier {
     return resolveSoftMatches(soft, hard, (conjId) => {
       const saved = flow[M.conj_id];
       flow[M.conj_id] = BigInt(conjId);
+      this.layout.load(flow, this.words);
       const rule = this.search(flow, wc, false);
       flow[M.conj_id] = saved;
       return rule;
