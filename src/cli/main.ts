@@ -13,6 +13,7 @@ import { lintCommand } from './lint-command.js';
 import { checkCommand, diffCommand, type CheckOptions, type DiffOptions } from './check-commands.js';
 
 export interface CliResult {
+  /** What the run printed (empty where the caller gave its own `out` and `err`). */
   stdout: string;
   stderr: string;
   exitCode: number;
@@ -134,7 +135,12 @@ function normalizeArgv(argv: string[]): string[] {
   return argv.map((a) => (a === '-generate' ? '--generate' : a));
 }
 
-export async function runCli(argv: string[], stdin?: string, opts: Pick<Io, 'color' | 'tty' | 'progress'> = {}): Promise<CliResult> {
+/**
+ * The whole program; its output is captured in the result unless `opts`
+ * gives `out` and `err` to print it as it comes (the launcher: a batch's
+ * traces appear as they are done, and are not all held in memory).
+ */
+export async function runCli(argv: string[], stdin?: string, opts: Partial<Omit<Io, 'stdin'>> = {}): Promise<CliResult> {
   let stdout = '', stderr = '', exitCode = 0;
   const io: Io = { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, stdin, ...opts };
   try {
@@ -143,10 +149,10 @@ export async function runCli(argv: string[], stdin?: string, opts: Pick<Io, 'col
     if (e instanceof CommanderError) {
       // ofproto/trace's wording for options it does not know.
       const unknown = /unknown option '([^']+)'/.exec(e.message);
-      if (unknown) stderr = `${unknown[1]}: unknown option\n`;
+      if (unknown) io.err(`${unknown[1]}: unknown option\n`);
       exitCode = e.exitCode === 0 ? 0 : 2;
     } else if (e instanceof InputError) {
-      stderr += `oftrace: ${e.message}\n`;
+      io.err(`oftrace: ${e.message}\n`);
       exitCode = 1;
     } else {
       throw e;

@@ -9,7 +9,7 @@ const BAR = 24;
 
 export interface ProgressBar {
   sink: ProgressSink;
-  /** Erase the bar, if it was drawn. */
+  /** Erase the bar, if it is drawn (output is about to appear, or the work is done). */
   done(): void;
 }
 
@@ -30,6 +30,7 @@ export function progressBar(write: (s: string) => void, columns = 80, now = () =
     },
     done() {
       if (drawn) write('\r\x1b[K');
+      drawn = false;
     },
   };
 }

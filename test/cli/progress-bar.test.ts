@@ -27,6 +27,7 @@ describe('progress bar', () => {
     t = 1200;
     bar.sink('indexing table 3', 100, 100);
     bar.done();
+    bar.done(); // output appearing again: nothing left to erase
     expect(out).toEqual([
       '\roftrace: [############............]  50% reading f\x1b[K',
       '\roftrace: [########################] 100% indexing table 3\x1b[K',
