@@ -41,6 +41,8 @@ export interface SourceOptions {
   fdb?: string[];
   groups?: string[];
   tlvMap?: string[];
+  routes?: string;
+  neighbors?: string;
   lenient?: boolean;
 }
 
@@ -55,6 +57,8 @@ export function loadFromOptions(o: SourceOptions, io: Io): Snapshot {
   if (o.dumps) dumps.push(...readDumpsDir(o.dumps));
   if (o.vsctl) dumps.push(readPlainFile('vsctl', o.vsctl));
   if (o.dpif) dumps.push(readPlainFile('dpif', o.dpif));
+  if (o.routes) dumps.push(readPlainFile('routes', o.routes));
+  if (o.neighbors) dumps.push(readPlainFile('neigh', o.neighbors));
   for (const [kind, specs] of [['flows', o.flows], ['ports', o.ports], ['fdb', o.fdb], ['groups', o.groups], ['tlv', o.tlvMap]] as const) {
     for (const spec of specs ?? []) dumps.push(readBridgeFile(kind, spec));
   }
@@ -75,6 +79,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--fdb <br=file>', '`ovs-appctl fdb/show BR` output (repeatable)', collect)
     .option('--groups <br=file>', '`ovs-ofctl -O OpenFlow13 dump-groups BR` output (repeatable)', collect)
     .option('--tlv-map <br=file>', '`ovs-ofctl -O OpenFlow13 dump-tlv-map BR` output: Geneve options as tun_metadata (repeatable)', collect)
+    .option('--routes <file>', '`ovs-appctl ovs/route/show` output: where native (userspace) tunnels send packets')
+    .option('--neighbors <file>', '`ovs-appctl tnl/neigh/show` output: the next hops\' MACs for native tunnels')
     .option('--lenient', 'skip unparsable dump lines with a warning instead of failing');
 
   const cmd = addSources(new Command('oftrace'))

@@ -7,6 +7,8 @@ import { parseDpifShow, parseDpctlShow } from '../../grammar/dpif-show.js';
 import { parseFdbShow } from '../../grammar/fdb-show.js';
 import { parseDumpGroups } from '../../grammar/dump-groups.js';
 import { parseTlvMap } from '../../grammar/tlv-map.js';
+import { parseRouteShow } from '../../grammar/route-show.js';
+import { parseNeighShow } from '../../grammar/neigh-show.js';
 import { parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
 import { indexedTables, tablesOf } from './table-index.js';
 import { startFilingWorker, type FilingWorker } from './filing-worker.js';
@@ -123,6 +125,8 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   snap.hasDatapathPorts = byKind('dpif').length + byKind('dpctl').length > 0;
   for (const d of byKind('fdb')) bridgeOf(snap, d.bridge!).fdb = parseFdbShow(d.text, d.file);
   for (const d of byKind('tlv')) bridgeOf(snap, d.bridge!).tlvMap = parseTlvMap(d.text, d.file);
+  for (const d of byKind('routes')) snap.routes = [...(snap.routes ?? []), ...parseRouteShow(d.text, d.file)];
+  for (const d of byKind('neigh')) snap.neighbors.push(...parseNeighShow(d.text, d.file));
 
   if (opts.lenient) loadFlowsLenient(snap, byKind('flows'), onError!);
   else loadFlowsLazily(snap, byKind('flows'), opts.progress);

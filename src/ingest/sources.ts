@@ -6,7 +6,7 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { InputError } from '../model/errors.js';
 
-export type DumpKind = 'vsctl' | 'flows' | 'ports' | 'dpif' | 'dpctl' | 'fdb' | 'groups' | 'tlv';
+export type DumpKind = 'vsctl' | 'flows' | 'ports' | 'dpif' | 'dpctl' | 'fdb' | 'groups' | 'tlv' | 'routes' | 'neigh';
 
 export interface DumpText {
   kind: DumpKind;
@@ -43,6 +43,8 @@ const SOS_NAMES: [RegExp, DumpKind][] = [
   [/^ovs-appctl_fdb\.show_(.+)$/, 'fdb'],
   [/^ovs-ofctl(?:_-O_(OpenFlow1\d))?_dump-groups_(.+)$/, 'groups'],
   [/^ovs-ofctl(?:_-O_(OpenFlow1\d))?_dump-tlv-map_(.+)$/, 'tlv'],
+  [/^ovs-appctl_ovs\.route\.show$/, 'routes'],
+  [/^ovs-appctl_tnl\.(?:neigh|arp)\.show$/, 'neigh'],
 ];
 
 export function classifyDumpName(name: string): Omit<DumpText, 'file' | 'text'> | undefined {

@@ -111,6 +111,26 @@ export function parseIpv6(s: string): bigint | undefined {
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
+/** ::ffff:0:0/96, where an IPv4 address sits in the IPv6 space OVS keeps tunnel and route addresses in. */
+export const V4_MAPPED = 0xffffn << 32n;
+
+/** An IPv4 (mapped) or IPv6 address, as OVS's ipv6_parse after inet_pton of either. */
+export function parseIpMapped(s: string): bigint | undefined {
+  const v4 = parseIpv4(s);
+  return v4 !== undefined ? V4_MAPPED | v4 : parseIpv6(s);
+}
+
+/** The IPv4 address of a mapped one, else undefined (in6_addr_get_mapped_ipv4). */
+export function mappedIpv4(ip: bigint): bigint | undefined {
+  return ip >> 32n === 0xffffn ? ip & 0xffffffffn : undefined;
+}
+
+/** ipv6_format_mapped: a mapped address in dotted IPv4, else IPv6. */
+export function formatIpMapped(ip: bigint): string {
+  const v4 = mappedIpv4(ip);
+  return v4 !== undefined ? formatIpv4(v4) : formatIpv6(ip);
+}
+
 /** ds_put_hex: the value's bytes in hex without leading zero bytes ("0" for zero). */
 export function formatHex(v: bigint): string {
   return v === 0n ? '0' : '0x' + v.toString(16);

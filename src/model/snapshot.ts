@@ -72,6 +72,33 @@ export interface Bridge {
   dpid?: string;
 }
 
+/** A route of ovs/route/show. Addresses are IPv6, an IPv4 one mapped (::ffff:a.b.c.d), as OVS keeps them. */
+export interface Route {
+  prefix: bigint;
+  /** Its length in IPv6 bits (an IPv4 /24 is 120). */
+  plen: number;
+  /** pkt_mark the route is for (0: packets without one). */
+  mark: number;
+  /** The bridge (or other device) packets leave by. */
+  dev: string;
+  gw?: bigint;
+  src: bigint;
+  /** A route to one of the host's own addresses. */
+  local: boolean;
+  /** Added with ovs/route/add (`User:`), which outranks a system route of the same length. */
+  user: boolean;
+}
+
+/** A tnl/neigh/show entry: a next hop's MAC, on a bridge. */
+export interface Neighbor {
+  /** IPv4 mapped into IPv6, as OVS keeps it. */
+  ip: bigint;
+  mac: bigint;
+  bridge: string;
+  /** Expired: a lookup misses it, as if it were not there. */
+  stale: boolean;
+}
+
 export interface Snapshot {
   bridges: Map<string, Bridge>;
   ovsVersion?: string;
@@ -81,6 +108,10 @@ export interface Snapshot {
   hasDatapathPorts: boolean;
   /** dpctl/show's ports by datapath ("dummy@ovs-dummy"): every datapath port by name, tunnel vports (vxlan_sys_4789) included. */
   datapathPorts: Map<string, Map<string, number>>;
+  /** ovs/route/show: where native tunnels send packets; undefined without that dump. */
+  routes?: Route[];
+  /** tnl/neigh/show: next hops' MACs, by bridge. */
+  neighbors: Neighbor[];
   /** Non-fatal notes for stderr (missing datapath map, lenient skips). */
   warnings: string[];
 }
@@ -90,5 +121,5 @@ export function newBridge(name: string): Bridge {
 }
 
 export function newSnapshot(): Snapshot {
-  return { bridges: new Map(), hasDatapathPorts: false, datapathPorts: new Map(), warnings: [] };
+  return { bridges: new Map(), hasDatapathPorts: false, datapathPorts: new Map(), neighbors: [], warnings: [] };
 }
