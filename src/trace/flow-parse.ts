@@ -14,7 +14,8 @@ import { InputError } from '../model/errors.js';
 import { OFPP_NONE, parsePort, type PortNames } from '../ofp/ports.js';
 import type { Datapath, World, XBridge } from '../xlate/world.js';
 import { receivingTunnelPort, tunnelDst } from '../xlate/tunnel.js';
-import { geneveOptions, odpKeyToFlow, parseOdpFlow, type GeneveOption, type OdpKeyAttr } from './odp-flow.js';
+import { geneveOptions, odpKeyToFlow, parseOdpFlow, type OdpKeyAttr } from './odp-flow.js';
+import type { GeneveOption } from '../xlate/odp-actions.js';
 import { flowExtract, parseHexPacket } from './packet-extract.js';
 import type { TlvMapping } from '../model/snapshot.js';
 

@@ -9,7 +9,7 @@ import {
   isVlanEthType, OFPHTN_ETHERTYPE, type Flow,
 } from '../meta-flow/flow.js';
 import { formatHex, formatIpv4, formatIpv6, parseIpv6 } from '../meta-flow/values.js';
-import { KEY_ATTRS, TNL_F, formatKeyAttr, formatMplsLse, formatVlanTci, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
+import { KEY_ATTRS, TNL_F, formatGeneveOptions, formatKeyAttr, formatMplsLse, formatVlanTci, type GeneveOption, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
 
 /** One key attribute as written: its values by field name ('' for a single value), or its nested attributes (encap). */
 export interface OdpKeyAttr {
@@ -278,14 +278,6 @@ const scanGeneve: Scan = (s, i) => {
   return { v: wire, end: i };
 };
 
-/** Geneve options of a tunnel(...) key (scanGeneve's encoding), in order. */
-export interface GeneveOption {
-  optClass: number;
-  type: number;
-  len: number;
-  data: bigint;
-}
-
 export function geneveOptions(wire: bigint): GeneveOption[] {
   const bytes: number[] = [];
   for (let w = wire; w > 1n; w >>= 8n) bytes.unshift(Number(w & 0xffn));
@@ -320,7 +312,7 @@ const TUNNEL: AttrDef = {
     for (const [name, x] of Object.entries(v)) {
       if (name === 'flags') continue;
       if (name === 'geneve') {
-        out.push(`geneve(${geneveOptions(x).map((o) => `{class=${formatHex(BigInt(o.optClass))},type=${formatHex(BigInt(o.type))},len=${o.len},${formatHex(o.data)}}`).join('')})`);
+        out.push(`geneve(${formatGeneveOptions(geneveOptions(x))})`);
         continue;
       }
       out.push(`${name}=${name === 'tun_id' || name === 'tos' ? formatHex(x) : name === 'src' || name === 'dst' ? formatIpv4(x) : name.startsWith('ipv6') ? formatIpv6(x) : x}`);

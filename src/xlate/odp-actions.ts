@@ -1,7 +1,7 @@
 // Datapath (ODP) actions and their text form, as OVS 3.1's format_odp_actions()
 // prints them after "Datapath actions: ". Port numbers are datapath ports.
 import { M, type Flow } from '../meta-flow/flow.js';
-import { formatIpv4, formatIpv6, formatMac } from '../meta-flow/values.js';
+import { formatHex, formatIpv4, formatIpv6, formatMac } from '../meta-flow/values.js';
 import { formatFlags, TUN_FLAG_NAMES } from '../meta-flow/match.js';
 
 // ---------------------------------------------------------------------------
@@ -183,6 +183,8 @@ export type OdpAction =
   | { type: 'output'; port: number }
   | { type: 'lb_output'; bondId: number }
   | { type: 'tnl_pop'; port: number }
+  /** A native tunnel's header pushed by the datapath, which then sends the packet out of outPort. */
+  | { type: 'tnl_push'; tnlPort: number; header: TunnelHeader; outPort: number }
   /**
    * No mask: OVS_ACTION_ATTR_SET (printed in full). With a mask: OVS_ACTION_ATTR_SET_MASKED;
    * the key is printed as given (commit already cleared the bits outside the mask).
@@ -383,6 +385,7 @@ export function formatOdpAction(a: OdpAction): string {
     case 'output': return String(a.port >>> 0);
     case 'lb_output': return `lb_output(${a.bondId})`;
     case 'tnl_pop': return `tnl_pop(${a.port})`;
+    case 'tnl_push': return `tnl_push(tnl_port(${a.tnlPort}),${formatTunnelHeader(a.header)},out_port(${a.outPort}))`;
     case 'set':
       return `set(${formatKeyAttr(a.attr, a.key, a.mask)})`;
     case 'set_tunnel': return formatTunnel(a.tunnel, a.tnlType);
@@ -428,6 +431,67 @@ function hexBytes(b: Uint8Array): string {
   const i = b.findIndex((x) => x !== 0);
   if (i < 0) return '0';
   return '0x' + b[i].toString(16) + Array.from(b.subarray(i + 1), (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** struct ovs_action_push_tnl's header, in the parts format_odp_tnl_push_header prints. */
+export interface TunnelHeader {
+  /** Its length in bytes, and the tunnel's OVS_VPORT_TYPE_*. */
+  size: number;
+  vportType: number;
+  eth: { dst: bigint; src: bigint; type: number };
+  ip:
+    | { v6: false; src: bigint; dst: bigint; proto: number; tos: number; ttl: number; frag: number }
+    | { v6: true; src: bigint; dst: bigint; proto: number; tclass: number; hlimit: number };
+  tunnel:
+    | { type: 'vxlan'; udp: UdpHeader; flags: number; vni: number }
+    | { type: 'geneve'; udp: UdpHeader; oam: boolean; crit: boolean; vni: number; options: GeneveOption[] }
+    | { type: 'gre'; flags: number; proto: number; csum?: number; key?: number };
+}
+
+export interface UdpHeader {
+  src: number;
+  dst: number;
+  csum: number;
+}
+
+function formatTunnelHeader(h: TunnelHeader): string {
+  let s = `header(size=${h.size},type=${h.vportType},eth(dst=${formatMac(h.eth.dst)},src=${formatMac(h.eth.src)},dl_type=0x${h.eth.type.toString(16).padStart(4, '0')}),`;
+  const ip = h.ip;
+  s += ip.v6
+    ? `ipv6(src=${formatIpv6(ip.src)},dst=${formatIpv6(ip.dst)},label=0,proto=${ip.proto},tclass=0x${ip.tclass.toString(16)},hlimit=${ip.hlimit}),`
+    : `ipv4(src=${formatIpv4(ip.src)},dst=${formatIpv4(ip.dst)},proto=${ip.proto},tos=${hx(ip.tos)},ttl=${ip.ttl},frag=0x${ip.frag.toString(16)}),`;
+  const t = h.tunnel;
+  const udp = (u: UdpHeader) => `udp(src=${u.src},dst=${u.dst},csum=0x${u.csum.toString(16)}),`;
+  switch (t.type) {
+    case 'vxlan':
+      s += `${udp(t.udp)}vxlan(flags=0x${t.flags.toString(16)},vni=0x${t.vni.toString(16)})`;
+      break;
+    case 'geneve':
+      s += `${udp(t.udp)}geneve(${t.oam ? 'oam,' : ''}${t.crit ? 'crit,' : ''}vni=0x${t.vni.toString(16)}`;
+      if (t.options.length) s += `,options(${formatGeneveOptions(t.options)})`;
+      s += ')';
+      break;
+    case 'gre':
+      s += `gre((flags=0x${t.flags.toString(16)},proto=0x${t.proto.toString(16)})`;
+      if (t.csum !== undefined) s += `,csum=0x${t.csum.toString(16)}`;
+      if (t.key !== undefined) s += `,key=0x${t.key.toString(16)}`;
+      s += ')';
+      break;
+  }
+  return s + ')';
+}
+
+/** A Geneve option (class, type, data length in bytes, data), as a tunnel key or a pushed header carries it. */
+export interface GeneveOption {
+  optClass: number;
+  type: number;
+  len: number;
+  data: bigint;
+}
+
+/** format_geneve_opts (unmasked): `{class=,type=,len=[,data]}` per option, nothing between them. */
+export function formatGeneveOptions(options: readonly GeneveOption[]): string {
+  return options.map((o) => `{class=${hx(o.optClass)},type=${hx(o.type)},len=${o.len}${o.len ? ',' + formatHex(o.data) : ''}}`).join('');
 }
 
 /** format_odp_actions(): comma-separated; an empty list is "drop". */

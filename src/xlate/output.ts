@@ -74,7 +74,7 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
   }
   const tunnel = tunnelConfig(xport);
   if (tunnel) {
-    composeTunnelOutput(ctx, xport, tunnel);
+    composeTunnelOutput(ctx, xport, tunnel, isLast, truncate);
   } else if (xport.odpPort !== undefined) {
     commitActions(ctx);
     putOdp(ctx, { type: 'output', port: xport.odpPort });
@@ -84,7 +84,7 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
 }
 
 /** patch_port_output: continue in the peer bridge; its changes stay inside (a clone). */
-function patchPortOutput(ctx: Ctx, inDev: XPort, outDev: XPort, isLast: boolean): void {
+export function patchPortOutput(ctx: Ctx, inDev: XPort, outDev: XPort, isLast: boolean): void {
   const flow = ctx.flow;
   const oldFlow = copyFlow(flow);
   const oldTunnelWc = ctx.wc.slice(M.tun_ip_dst, M.metadata);

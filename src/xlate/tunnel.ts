@@ -3,7 +3,8 @@
 // them, the megaflow bits a tunnelled packet always matches, and output to a
 // tunnel port, natively (userspace datapath) or through a kernel vport.
 import { M, OFPHTN_ETHERTYPE, allOnes, isIpAny, type Flow } from '../meta-flow/flow.js';
-import { parseIpv4, parseIpv6 } from '../meta-flow/values.js';
+import { parseIpMapped, V4_MAPPED } from '../meta-flow/values.js';
+import { nativeTunnelOutput } from './native-tunnel.js';
 import { TNL_F } from './odp-actions.js';
 import { commitOdpTunnelAction } from './odp-commit.js';
 import { xreport, type Ctx } from './context.js';
@@ -52,7 +53,6 @@ const DEFAULT_TTL = 64;
 const IP_DSCP_MASK = 0xfcn, IP_ECN_MASK = 0x03n, IP_ECN_ECT_0 = 0x02n, IP_ECN_CE = 0x03n;
 /** FLOW_TNL_F_MASK & ~FLOW_TNL_PUB_F_MASK: the flags tnl_port_send recomputes. */
 const PRIVATE_FLAGS = BigInt(TNL_F.DONT_FRAGMENT | TNL_F.CSUM | TNL_F.KEY);
-const V4_MAPPED = 0xffffn << 32n;
 
 /** struct netdev_tunnel_config, the parts translation uses. Addresses are IPv6 (IPv4 mapped). */
 export interface TunnelConfig {
@@ -77,10 +77,8 @@ export interface TunnelConfig {
 /** parse_tunnel_ip: `flow`, an IPv4 or an IPv6 address; undefined if bad. */
 function parseTunnelIp(s: string): { flow: boolean; ip: bigint } | undefined {
   if (s === 'flow') return { flow: true, ip: 0n };
-  const v4 = parseIpv4(s);
-  if (v4 !== undefined) return { flow: false, ip: V4_MAPPED | v4 };
-  const v6 = parseIpv6(s);
-  return v6 === undefined ? undefined : { flow: false, ip: v6 };
+  const ip = parseIpMapped(s);
+  return ip === undefined ? undefined : { flow: false, ip };
 }
 
 /** parse_key: `<name>` or else `key`; `flow` means "from the flow's tun_id". */
@@ -266,7 +264,7 @@ export function tnlPortSend(cfg: TunnelConfig, flow: Flow, wc: Flow): void {
  * port's tunnel header; the flow's own tunnel metadata is put back afterwards
  * so later matches do not see what the port added.
  */
-export function composeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig): void {
+export function composeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, isLast: boolean, truncate: boolean): void {
   const flow = ctx.flow;
   const savedTunnel = flow.slice(M.tun_ip_dst, M.metadata);
   const restoreTunnel = () => savedTunnel.forEach((v, i) => { flow[M.tun_ip_dst + i] = v; });
@@ -280,9 +278,7 @@ export function composeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig): 
   if (nativeTunneling(ctx.xbridge)) {
     xreport(ctx, 'detail', 'output to native tunnel');
     commitActions(ctx);
-    // native_tunnel_output needs the host's routing table, which no dump
-    // holds: report what OVS reports when the route lookup fails.
-    xreport(ctx, 'warn', 'native tunnel routing failed');
+    nativeTunnelOutput(ctx, xport, cfg, xport.odpPort, isLast, truncate);
   } else {
     xreport(ctx, 'detail', 'output to kernel tunnel');
     commitOdpTunnelAction(flow, ctx.baseFlow, ctx.odp, cfg.type);

@@ -138,6 +138,10 @@ function dumps(sb: Sandbox, s: Scenario): Record<string, string> {
     const fdb = ok(sb.appctl('fdb/show', b.name), `fdb/show ${b.name}`).replace(/(?<=:[0-9a-f]{2}\s+)\d+$/gm, '0');
     out[`ovs-appctl_fdb.show_${b.name}`] = fdb;
   }
+  if (s.underlay) {
+    out['ovs-appctl_ovs.route.show'] = ok(sb.appctl('ovs/route/show'), 'ovs/route/show');
+    out['ovs-appctl_tnl.neigh.show'] = ok(sb.appctl('tnl/neigh/show'), 'tnl/neigh/show');
+  }
   return out;
 }
 
@@ -149,6 +153,10 @@ export async function recordScenario(s: Scenario, outDir: string): Promise<Recor
       if (tlv && tlv.exit !== 0) throw new Error(`scenario ${s.name}: add-tlv-map ${b.name}: ${tlv.stderr.trim()}`);
       addFromFile(sb, s.name, b, 'groups', b.groups ?? []);
       addFromFile(sb, s.name, b, 'flows', b.flows ?? []);
+    }
+    for (const cmd of s.underlay ?? []) {
+      const r = sb.appctl(...cmd);
+      if (r.exit !== 0) throw new Error(`scenario ${s.name}: ovs-appctl ${cmd.join(' ')}: ${r.stderr.trim()}`);
     }
     for (const p of s.prime ?? []) {
       const r = sb.appctl('netdev-dummy/receive', p.port, p.packet);

@@ -50,6 +50,13 @@ export interface Scenario {
   description?: string;
   bridges: BridgeSpec[];
   prime?: PrimeSpec[];
+  /**
+   * The userspace datapath's tunnel underlay, as ovs-appctl commands run
+   * after the bridges are built (`netdev-dummy/ip4addr br0 1.1.2.88/24`,
+   * `ovs/route/add 1.1.2.92/24 br0`, `tnl/neigh/set br0 1.1.2.92 MAC`);
+   * the route table and neighbor cache are then saved as sosreport does.
+   */
+  underlay?: string[][];
   traces: TraceSpec[];
 }
 
@@ -85,6 +92,7 @@ export function validateScenario(raw: unknown, fallbackName = 'scenario'): Scena
       if (b[key] !== undefined && !(Array.isArray(b[key]) && b[key]!.every((f) => typeof f === 'string')))
         fail(`bridge ${b.name}: ${key} must be strings`);
   }
+  for (const c of s.underlay ?? []) if (!Array.isArray(c) || !c.every((a) => typeof a === 'string')) fail(`bad underlay command ${JSON.stringify(c)}`);
   for (const p of s.prime ?? [])
     if (!ports.has(p?.port) || typeof p.packet !== 'string') fail(`bad prime entry ${JSON.stringify(p)}`);
   if (!Array.isArray(s.traces)) fail('traces[] missing');
