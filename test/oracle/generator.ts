@@ -166,7 +166,33 @@ function geneveBridge(rng: Rng, seed: number): BridgeSpec {
     { name: `s${seed}c1`, ofport: 1 }, { name: `s${seed}c2`, ofport: 2 },
     { name: `s${seed}-gnv`, ofport: GENEVE_OFPORT, type: 'geneve', options: { remote_ip: GENEVE_REMOTES[0], key: 'flow' } },
   ];
-  return { name: 'br2', fail_mode: 'secure', ports, tlv_map: GENEVE_TLV_MAP, flows: geneveFlows(rng, [1, 2]) };
+  // Egress, OVN-style: the datapath into tun_id, the ports into a tun_metadata0 option; a copy to port 1 after.
+  const egress = [
+    `table=0,priority=200,in_port=1,ip actions=set_field:0x5->tun_id,set_field:0x10002->tun_metadata0,output:${GENEVE_OFPORT}`,
+    `table=0,priority=200,in_port=2,ip actions=set_field:0x6->tun_id,output:${GENEVE_OFPORT},output:1`,
+  ];
+  return { name: 'br2', fail_mode: 'secure', ports, tlv_map: GENEVE_TLV_MAP, flows: [...geneveFlows(rng, [1, 2]), ...egress] };
+}
+
+/**
+ * The userspace datapath's tunnel underlay for br2's Geneve port: br3 holds
+ * the local address (the tunnels' 192.168.1.1), the route to the remote and
+ * its MAC; the outer packet leaves by br3's one port.
+ */
+function underlay(seed: number): { bridge: BridgeSpec; commands: string[][] } {
+  return {
+    bridge: { name: 'br3', fail_mode: 'secure', ports: [{ name: `s${seed}u1`, ofport: 1 }], flows: ['table=0,priority=0 actions=output:1'] },
+    commands: [
+      ['netdev-dummy/ip4addr', 'br3', '192.168.1.1/24'],
+      ['ovs/route/add', `${GENEVE_REMOTES[0]}/24`, 'br3'],
+      ['tnl/neigh/set', 'br3', GENEVE_REMOTES[0], 'aa:55:aa:55:00:05'],
+    ],
+  };
+}
+
+/** A packet into br2 from a local port, leaving by the Geneve tunnel. */
+function traceGeneveEgress(rng: Rng): TraceSpec {
+  return { bridge: 'br2', flow: `${rng.pick(['ip', 'tcp', 'udp'])},in_port=${rng.pick([1, 2])},dl_src=${rng.pick(MACS)},dl_dst=${rng.pick(MACS)},nw_src=${rng.pick(IPS)},nw_dst=${rng.pick(IPS)},nw_tos=${rng.pick([0, 1, 3])}` };
 }
 
 /** OVN's ingress from a tunnel: the datapath from tun_id, ports from tun_metadata0, then by value. */
@@ -245,15 +271,17 @@ export function generateScenario(seed: number): Scenario {
   const br2 = rng.chance(0.5) ? geneveBridge(rng, seed) : undefined;
   const inPorts = [...b0Ports, ...b1Ports].filter((p) => p.type === undefined).map((p) => p.name);
   const traces = Array.from({ length: 8 }, () =>
-    br2 && rng.chance(0.25) ? traceGeneve(rng)
+    br2 && rng.chance(0.25) ? (rng.chance(0.6) ? traceGeneve(rng) : traceGeneveEgress(rng))
       : rng.chance(0.25) ? traceOdpFlow(rng, rng.pick(inPorts))
         : rng.chance(0.75) ? traceFlow(rng, 'br0', nums(b0Ports), ct) : traceFlow(rng, 'br1', b1Access, ct),
   );
+  const u = br2 && underlay(seed);
   return {
     name: `gen-${seed}`,
     description: `generated from seed ${seed}`,
-    bridges: br2 ? [br0, br1, br2] : [br0, br1],
+    bridges: u ? [br0, br1, br2!, u.bridge] : [br0, br1],
     prime,
+    ...(u && { underlay: u.commands }),
     traces,
   };
 }
