@@ -352,6 +352,8 @@ export function odpSize(a: OdpAction): number {
     case 'output': case 'recirc': case 'pop_vlan': case 'ct_clear': return 8;
     case 'push_vlan': return 8;
     case 'clone': return 4 + a.actions.reduce((n, x) => n + odpSize(x), 0);
+    // struct ovs_action_push_tnl without its unused header room.
+    case 'tnl_push': return 4 + 16 + ((a.header.size + 3) & ~3);
     default: return 16;
   }
 }
