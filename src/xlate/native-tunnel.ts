@@ -11,7 +11,7 @@ import { xreport, type Ctx } from './context.js';
 import { TNL_F, type GeneveOption, type TunnelHeader, type UdpHeader } from './odp-actions.js';
 import { patchPortOutput } from './output.js';
 import { putOdp } from './xlate.js';
-import type { TunnelConfig } from './tunnel.js';
+import { tunnelDst, type TunnelConfig } from './tunnel.js';
 import type { XPort, World } from './world.js';
 
 /** OVS_VPORT_TYPE_* of the tunnels whose headers oftrace builds (IPv4 or IPv6 underlay). */
@@ -49,7 +49,7 @@ function outputDevice(world: World, dev: string): XPort | undefined {
 }
 
 /** tun_metadata_to_geneve_header: the options the packet carries, in tun_metadata order, by the bridge's TLV map. */
-function geneveOptions(flow: Flow, tlvMap: readonly TlvMapping[]): GeneveOption[] {
+function flowGeneveOptions(flow: Flow, tlvMap: readonly TlvMapping[]): GeneveOption[] {
   const out: GeneveOption[] = [];
   for (let i = 0; i < 64; i++) {
     if (!((flow[M.tun_metadata_present] >> BigInt(i)) & 1n)) continue;
@@ -83,7 +83,7 @@ function buildHeader(ctx: Ctx, cfg: TunnelConfig, src: bigint, dmac: bigint, sma
     tunnel = { type: 'vxlan', udp: udp(), flags: VXLAN_FLAGS, vni };
     size += 8;
   } else if (cfg.type === 'geneve') {
-    const options = geneveOptions(flow, ctx.xbridge.br.tlvMap);
+    const options = flowGeneveOptions(flow, ctx.xbridge.br.tlvMap);
     tunnel = { type: 'geneve', udp: udp(), oam: Boolean(flags & TNL_F.OAM), crit: options.some((o) => o.type & 0x80), vni, options };
     size += 8 + options.reduce((n, o) => n + 4 + o.len, 0);
   } else {
@@ -134,8 +134,9 @@ export function nativeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, tu
   const world = ctx.xin.world;
   const flow = ctx.flow;
   const routes = world.snapshot.routes ?? [];
+  // Only an IPv4 source is given to the route lookup, as in OVS.
   let src = flow[M.tun_ip_src] ? V4_MAPPED | flow[M.tun_ip_src] : 0n;
-  const dst = flow[M.tun_ip_dst] ? V4_MAPPED | flow[M.tun_ip_dst] : flow[M.tun_ipv6_dst];
+  const dst = tunnelDst(flow);
   const route = routeLookup(routes, Number(flow[M.pkt_mark]), dst, src);
   const outDev = route && outputDevice(world, route.dev);
   if (!route || !outDev) {
