@@ -138,10 +138,9 @@ function dumps(sb: Sandbox, s: Scenario): Record<string, string> {
     const fdb = ok(sb.appctl('fdb/show', b.name), `fdb/show ${b.name}`).replace(/(?<=:[0-9a-f]{2}\s+)\d+$/gm, '0');
     out[`ovs-appctl_fdb.show_${b.name}`] = fdb;
   }
-  if (s.underlay) {
-    out['ovs-appctl_ovs.route.show'] = ok(sb.appctl('ovs/route/show'), 'ovs/route/show');
-    out['ovs-appctl_tnl.neigh.show'] = ok(sb.appctl('tnl/neigh/show'), 'tnl/neigh/show');
-  }
+  // As sosreport does: native tunnels are routed by them (empty unless the scenario has an underlay).
+  out['ovs-appctl_ovs.route.show'] = ok(sb.appctl('ovs/route/show'), 'ovs/route/show');
+  out['ovs-appctl_tnl.neigh.show'] = ok(sb.appctl('tnl/neigh/show'), 'tnl/neigh/show');
   return out;
 }
 

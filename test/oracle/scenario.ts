@@ -53,8 +53,7 @@ export interface Scenario {
   /**
    * The userspace datapath's tunnel underlay, as ovs-appctl commands run
    * after the bridges are built (`netdev-dummy/ip4addr br0 1.1.2.88/24`,
-   * `ovs/route/add 1.1.2.92/24 br0`, `tnl/neigh/set br0 1.1.2.92 MAC`);
-   * the route table and neighbor cache are then saved as sosreport does.
+   * `ovs/route/add 1.1.2.92/24 br0`, `tnl/neigh/set br0 1.1.2.92 MAC`).
    */
   underlay?: string[][];
   traces: TraceSpec[];
