@@ -53,6 +53,8 @@ export function traceCommand(snap: Snapshot, args: string[], opts: TraceOptions,
       // line a lookup comes upon still ends the run: the tables would go on without it.)
       if (e instanceof OvsAbortError) return e.message;
       throw e;
+    } finally {
+      for (const w of world.takeWarnings()) io.err(`oftrace: warning: ${w}\n`);
     }
   };
   if (opts.batch !== undefined) return traceBatch(opts.batch, trace, world, opts, io);

@@ -133,6 +133,7 @@ function toOuterPacket(dst: Flow, tunnel: Flow, dmac: bigint, smac: bigint, src:
 export function nativeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, tunnelOdpPort: number, isLast: boolean, truncate: boolean): void {
   const world = ctx.xin.world;
   const flow = ctx.flow;
+  if (!world.snapshot.routes) world.warnOnce('no route table (ovs-appctl ovs/route/show): native tunnel output is traced as if no route matched');
   const routes = world.snapshot.routes ?? [];
   // Only an IPv4 source is given to the route lookup, as in OVS.
   let src = flow[M.tun_ip_src] ? V4_MAPPED | flow[M.tun_ip_src] : 0n;

@@ -68,6 +68,21 @@ export class World {
   private byType: Map<string, Datapath> | undefined;
   /** No dpif/show or dpctl/show was given: OpenFlow port numbers stand in for datapath ones. */
   readonly missingDatapathPorts: boolean;
+  /** Warnings translations left for stderr (a dump a trace needed and did not have), each given once. */
+  private readonly warned = new Set<string>();
+  private readonly warnings: string[] = [];
+
+  /** Leaves `msg` for takeWarnings, unless it was left before. */
+  warnOnce(msg: string): void {
+    if (this.warned.has(msg)) return;
+    this.warned.add(msg);
+    this.warnings.push(msg);
+  }
+
+  /** The warnings left since the last call. */
+  takeWarnings(): string[] {
+    return this.warnings.splice(0);
+  }
 
   constructor(readonly snapshot: Snapshot) {
     this.missingDatapathPorts = !snapshot.hasDatapathPorts;

@@ -106,3 +106,21 @@ describe('tunnel vports named by dpctl/show alone', () => {
     expect(r.stdout).toMatch(/^Flow: icmp,tun_id=0x64,.*,in_port=10,/);
   });
 });
+
+describe('a trace that needs a dump the snapshot lacks', () => {
+  const neutron = join(import.meta.dirname, '..', '..', 'examples', 'neutron-brex-brint');
+  const TO_TUNNEL = 'in_port=1,dl_dst=ff:ff:ff:ff:ff:ff,dl_vlan=1';
+  const WARNING = 'oftrace: warning: no route table (ovs-appctl ovs/route/show): native tunnel output is traced as if no route matched\n';
+
+  it('says so on stderr, once per run, when it reaches a native tunnel without the route table', async () => {
+    const alone = await runCli(['--dumps', neutron, 'br-tun', TO_TUNNEL]);
+    expect(alone.stdout).toMatch(/>> native tunnel routing failed/);
+    expect(alone.stderr).toBe(WARNING);
+    const file = batchFile(`br-tun ${TO_TUNNEL}\nbr-tun ${TO_TUNNEL}\n`);
+    expect((await runCli(['--dumps', neutron, '--batch', file])).stderr).toBe(WARNING);
+  });
+
+  it('says nothing when the trace never gets there', async () => {
+    expect((await runCli(['--dumps', neutron, 'br-tun', 'in_port=2,tun_id=0x41'])).stderr).toBe('');
+  });
+});
