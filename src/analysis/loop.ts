@@ -2,7 +2,7 @@
 // headers and metadata it had there before, on its own path, will do the same
 // thing again — OVS only stops at its depth or resubmit limit. We report the
 // first such cycle once, with the tables, rules and patch ports that form it.
-import { M } from '../meta-flow/flow.js';
+import { M, flowsEqual } from '../meta-flow/flow.js';
 import { formatPort } from '../ofp/ports.js';
 import type { SourceRef } from '../model/snapshot.js';
 import type { TraceNode } from '../xlate/trace-tree.js';
@@ -30,7 +30,7 @@ export interface Loop {
 /** Bridge and table: a path rarely visits one twice, so only then are the entry flows compared. */
 const keyOf = (v: TableVisit) => `${v.bridge.name}/${v.table}`;
 
-const sameEntry = (a: TableVisit, b: TableVisit) => a.entry.every((x, i) => x === b.entry[i]);
+const sameEntry = (a: TableVisit, b: TableVisit) => flowsEqual(a.entry, b.entry);
 
 export function findLoop(passes: readonly { tree: TraceNode[] }[], visits: Visits): Loop | undefined {
   for (const [pass, p] of passes.entries()) {

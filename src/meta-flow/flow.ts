@@ -71,6 +71,12 @@ export function copyFlow(f: Flow): Flow {
   return f.slice();
 }
 
+/** Whether two flows (or masks) hold the same values in every member. */
+export function flowsEqual(a: Flow, b: Flow): boolean {
+  for (let m = 0; m < a.length; m++) if (a[m] !== b[m]) return false;
+  return true;
+}
+
 const ALL_ONES = Array.from({ length: 129 }, (_, n) => (1n << BigInt(n)) - 1n);
 
 /** A mask of `bits` low bits (cached up to 128: the widest member but tun_metadata). */

@@ -1,7 +1,7 @@
 // `ofproto/trace` itself (ofproto-dpif-trace.c): print the flow, translate it,
 // print the tree, the final flow, megaflow and datapath actions, then follow
 // every recirculation the translation forked, each with its own section.
-import { M, copyFlow, type Flow } from '../meta-flow/flow.js';
+import { M, copyFlow, flowsEqual, type Flow } from '../meta-flow/flow.js';
 import { OFPP_UNSET } from '../ofp/ports.js';
 import { formatFlags, formatMatch, CT_STATE_NAMES } from '../meta-flow/match.js';
 import { formatIpv4, formatIpv6 } from '../meta-flow/values.js';
@@ -91,7 +91,7 @@ function pass(req: TraceRequest, flow: Flow, banner: string[], queue: RecircNode
   const out = xlateActions({
     world: req.world, ofproto: req.bridge, flow: copyFlow(flow), frozen: node?.state, allowSideEffects: req.generate, recircQueue: queue, recircIds, hooks,
   });
-  const same = out.flow.every((v, i) => v === initial[i]);
+  const same = flowsEqual(out.flow, initial);
   const megaflow = formatMatch({ flow: initial.map((v, i) => v & out.wc[i]), wc: out.wc });
   return {
     banner, flow: initial, tree: out.trace, out,
