@@ -86,7 +86,7 @@ export function allOnes(bits: number): bigint {
 
 /** Ethernet types and IP protocols the formatting and prerequisites need. */
 export const ETH_TYPE = { IP: 0x0800n, ARP: 0x0806n, RARP: 0x8035n, IPV6: 0x86ddn, MPLS: 0x8847n, MPLS_MCAST: 0x8848n, NSH: 0x894fn, VLAN: 0x8100n, VLAN_8021AD: 0x88a8n } as const;
-export const IPPROTO = { ICMP: 1n, IGMP: 2n, TCP: 6n, UDP: 17n, ICMPV6: 58n, SCTP: 132n } as const;
+export const IPPROTO = { ICMP: 1n, IGMP: 2n, TCP: 6n, UDP: 17n, GRE: 47n, ICMPV6: 58n, SCTP: 132n } as const;
 export const VLAN_CFI = 0x1000n;
 export const VLAN_VID_MASK = 0x0fffn;
 export const VLAN_PCP_MASK = 0xe000n;

@@ -5,7 +5,7 @@
 // MAC; the header is pushed (tnl_push) and the outer packet goes on through
 // that bridge, as through a patch port.
 import { M, PT_ETH, OFPHTN_ETHERTYPE, ETH_TYPE, IPPROTO, copyFlow, newFlow, type Flow } from '../meta-flow/flow.js';
-import { formatIpMapped, formatMac, mappedIpv4, parseMac, V4_MAPPED } from '../meta-flow/values.js';
+import { formatIpMapped, formatMac, mappedIpv4, parseMac, prefixMask, V4_MAPPED } from '../meta-flow/values.js';
 import type { Route, TlvMapping } from '../model/snapshot.js';
 import { xreport, type Ctx } from './context.js';
 import { TNL_F, type GeneveOption, type TunnelHeader, type UdpHeader } from './odp-actions.js';
@@ -30,8 +30,7 @@ function routeLookup(routes: readonly Route[], mark: number, dst: bigint, src: b
     let found: Route | undefined, foundPriority = -1;
     for (const r of routes) {
       const priority = r.plen + (r.local ? 64 : r.user ? 32 : 0);
-      const mask = r.plen === 0 ? 0n : ((1n << BigInt(r.plen)) - 1n) << BigInt(128 - r.plen);
-      if (r.mark === mark && (ip & mask) === r.prefix && priority > foundPriority) [found, foundPriority] = [r, priority];
+      if (r.mark === mark && (ip & prefixMask(r.plen, 128)) === r.prefix && priority > foundPriority) [found, foundPriority] = [r, priority];
     }
     return found;
   };
@@ -60,13 +59,16 @@ function flowGeneveOptions(flow: Flow, tlvMap: readonly TlvMapping[]): GeneveOpt
 }
 
 /** tnl_port_build_header: the outer headers for a packet leaving by `cfg`'s port, or why OVS would not build them. */
-function buildHeader(ctx: Ctx, cfg: TunnelConfig, src: bigint, dmac: bigint, smac: bigint): TunnelHeader | string {
+function buildHeader(ctx: Ctx, xport: XPort, cfg: TunnelConfig, src: bigint, dmac: bigint, smac: bigint): TunnelHeader | string {
   const flow = ctx.flow;
   const types = VPORT_TYPES[cfg.type];
+  const portOptions = xport.iface.options;
   if (!types) return `oftrace does not build ${cfg.type} tunnel headers yet`;
+  if (portOptions.exts?.split(',').includes('gpe')) return 'oftrace does not build VXLAN-GPE headers yet';
+  if (cfg.type === 'gre' && portOptions.seq === 'true') return 'oftrace does not build GRE headers with sequence numbers yet';
   const v6 = mappedIpv4(src) === undefined;
   const isGre = cfg.type === 'gre';
-  const proto = Number(isGre ? 47n : IPPROTO.UDP);
+  const proto = Number(isGre ? IPPROTO.GRE : IPPROTO.UDP);
   const tos = Number(flow[M.tun_tos]), ttl = Number(flow[M.tun_ttl]);
   const flags = Number(flow[M.tun_flags]);
   const ip: TunnelHeader['ip'] = v6
@@ -91,10 +93,19 @@ function buildHeader(ctx: Ctx, cfg: TunnelConfig, src: bigint, dmac: bigint, sma
     if (flow[M.packet_type] === PT_ETH) greProto = ETH_TYPE_TEB;
     else if (flow[M.packet_type] >> 16n === OFPHTN_ETHERTYPE) greProto = Number(flow[M.packet_type] & 0xffffn);
     else return 'native tunnel header build failed';
-    tunnel = { type: 'gre', flags: 0, proto: greProto };
+    const gre: TunnelHeader['tunnel'] & { type: 'gre' } = { type: 'gre', flags: 0, proto: greProto };
     size += 4;
-    if (flags & TNL_F.CSUM) [tunnel.flags, tunnel.csum, size] = [tunnel.flags | GRE_CSUM, 0, size + 4];
-    if (cfg.outKeyPresent) [tunnel.flags, tunnel.key, size] = [tunnel.flags | GRE_KEY, Number(flow[M.tun_id] & 0xffffffffn), size + 4];
+    if (flags & TNL_F.CSUM) {
+      gre.flags |= GRE_CSUM;
+      gre.csum = 0;
+      size += 4;
+    }
+    if (cfg.outKeyPresent) {
+      gre.flags |= GRE_KEY;
+      gre.key = Number(flow[M.tun_id] & 0xffffffffn);
+      size += 4;
+    }
+    tunnel = gre;
   }
   return { size, vportType: v6 ? types.v6 : types.v4, eth: { dst: dmac, src: smac, type: Number(v6 ? ETH_TYPE.IPV6 : ETH_TYPE.IP) }, ip, tunnel };
 }
@@ -159,7 +170,7 @@ export function nativeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, tu
     return;
   }
   xreport(ctx, 'detail', `tunneling from ${formatMac(smac)} ${formatIpMapped(src)} to ${formatMac(neighbor.mac)} ${formatIpMapped(nextHop)}`);
-  const header = buildHeader(ctx, cfg, src, neighbor.mac, smac);
+  const header = buildHeader(ctx, xport, cfg, src, neighbor.mac, smac);
   if (typeof header === 'string') {
     xreport(ctx, 'warn', header);
     return;
