@@ -30,6 +30,7 @@ export function showCommand(snap: Snapshot, io: Io): number {
     const tables = [...br.tables.entries()].sort((a, b) => a[0] - b[0]);
     if (tables.length) lines.push(`  flows per table: ${tables.map(([t, r]) => `${t}:${r.length}`).join(' ')}`);
   }
+  if (snap.routes) lines.push(`native tunnel underlay: ${snap.routes.length} routes, ${snap.neighbors.length} neighbors`);
   io.out(lines.join('\n') + '\n');
   return 0;
 }

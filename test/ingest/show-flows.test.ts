@@ -20,6 +20,13 @@ function flowsPerTable(show: string): Map<string, Map<number, number>> {
   return out;
 }
 
+describe('show on a snapshot with a native tunnel underlay', () => {
+  it('counts its routes and neighbors', async () => {
+    const dumps = new URL('../fixtures/family-native-tunnels/dumps', import.meta.url).pathname;
+    expect((await runCli(['--dumps', dumps, 'show'])).stdout).toMatch(/^native tunnel underlay: 4 routes, 4 neighbors$/m);
+  });
+});
+
 describe('show and flows on the example snapshots', () => {
   it('has examples', () => expect(snapshots.length).toBeGreaterThanOrEqual(3));
 
