@@ -40,10 +40,12 @@ function routeLookup(routes: readonly Route[], mark: number, dst: bigint, src: b
 
 /** tnl_route_lookup_flow's output device: the bridge's own port of that name, else any port so named. */
 function outputDevice(world: World, dev: string): XPort | undefined {
-  const bridge = world.bridges.get(dev);
-  const own = bridge && [...bridge.ports.values()].find((p) => p.name === dev);
+  const own = world.bridges.get(dev)?.byName.get(dev);
   if (own) return own;
-  for (const br of world.bridges.values()) for (const p of br.ports.values()) if (p.name === dev) return p;
+  for (const br of world.bridges.values()) {
+    const port = br.byName.get(dev);
+    if (port) return port;
+  }
   return undefined;
 }
 
@@ -141,7 +143,7 @@ function toOuterPacket(dst: Flow, tunnel: Flow, dmac: bigint, smac: bigint, src:
  * port (tnl_port_send), leaves with pushed headers through the bridge the
  * route names; the flow is the inner packet again afterwards.
  */
-export function nativeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, tunnelOdpPort: number, isLast: boolean, truncate: boolean): void {
+export function nativeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, isLast: boolean, truncate: boolean): void {
   const world = ctx.xin.world;
   const flow = ctx.flow;
   if (!world.snapshot.routes) world.warnOnce('no route table (ovs-appctl ovs/route/show): native tunnel output is traced as if no route matched');
@@ -175,14 +177,14 @@ export function nativeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, tu
     xreport(ctx, 'warn', header);
     return;
   }
-  if (outDev.odpPort === undefined) return;
+  if (outDev.odpPort === undefined || xport.odpPort === undefined) return;
   const oldFlow = copyFlow(flow), oldBase = copyFlow(ctx.baseFlow);
   toOuterPacket(ctx.baseFlow, flow, neighbor.mac, smac, src, BigInt(header.ip.proto));
   toOuterPacket(flow, flow, neighbor.mac, smac, src, BigInt(header.ip.proto));
   // The outer packet's journey through the bridge is not part of the megaflow, and has no side effects.
   const outer = ctx.odp, oldWc = ctx.wc, oldSideEffects = ctx.xin.allowSideEffects;
   ctx.odp = [];
-  putOdp(ctx, { type: 'tnl_push', tnlPort: tunnelOdpPort, header, outPort: outDev.odpPort });
+  putOdp(ctx, { type: 'tnl_push', tnlPort: xport.odpPort, header, outPort: outDev.odpPort });
   if (truncate) {
     putOdp(ctx, { type: 'recirc', id: 0 });
   } else {

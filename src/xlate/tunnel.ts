@@ -278,7 +278,7 @@ export function composeTunnelOutput(ctx: Ctx, xport: XPort, cfg: TunnelConfig, i
   if (nativeTunneling(ctx.xbridge)) {
     xreport(ctx, 'detail', 'output to native tunnel');
     commitActions(ctx);
-    nativeTunnelOutput(ctx, xport, cfg, xport.odpPort, isLast, truncate);
+    nativeTunnelOutput(ctx, xport, cfg, isLast, truncate);
   } else {
     xreport(ctx, 'detail', 'output to kernel tunnel');
     commitOdpTunnelAction(flow, ctx.baseFlow, ctx.odp, cfg.type);

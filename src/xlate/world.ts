@@ -72,18 +72,6 @@ export class World {
   private readonly warned = new Set<string>();
   private readonly warnings: string[] = [];
 
-  /** Leaves `msg` for takeWarnings, unless it was left before. */
-  warnOnce(msg: string): void {
-    if (this.warned.has(msg)) return;
-    this.warned.add(msg);
-    this.warnings.push(msg);
-  }
-
-  /** The warnings left since the last call. */
-  takeWarnings(): string[] {
-    return this.warnings.splice(0);
-  }
-
   constructor(readonly snapshot: Snapshot) {
     this.missingDatapathPorts = !snapshot.hasDatapathPorts;
     for (const br of snapshot.bridges.values()) {
@@ -112,6 +100,18 @@ export class World {
       const peer = p.type === 'patch' ? p.iface.options.peer : undefined;
       if (peer !== undefined) p.peer = byName.get(peer);
     }
+  }
+
+  /** Leaves `msg` for takeWarnings, unless it was left before. */
+  warnOnce(msg: string): void {
+    if (this.warned.has(msg)) return;
+    this.warned.add(msg);
+    this.warnings.push(msg);
+  }
+
+  /** The warnings left since the last call. */
+  takeWarnings(): string[] {
+    return this.warnings.splice(0);
   }
 
   /** The datapaths, by XBridge.datapathType. */
