@@ -4,14 +4,14 @@
 // bytes (shared memory, no copy) while the main thread indexes them, takes
 // that index (each table's line offsets), and both claim tables, largest
 // first, from one shared counter until none are left. The worker sends back
-// the shapes it filed (typed arrays), which the main thread adopts. Any
+// the tables it filed (shapes and typed arrays), which the main thread adopts. Any
 // failure on either side (a bad line, a worker that cannot start) leaves the
 // serial filing to do the work and report the error exactly as it would have.
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { PortNames } from '../ofp/ports.js';
 import type { FlowsContext, FlowsIndex, TableLines } from './flows.js';
 import type { SharedText } from './sources.js';
-import { IndexedTable, type FiledShape } from './table-index.js';
+import { IndexedTable, type FiledTable } from './table-index.js';
 
 /**
  * How large dumps are filed: 'shared' by this thread and a worker, which
@@ -47,7 +47,7 @@ interface FilingJob {
 type SharedIndex = [number, Omit<TableLines<Int32Array>, 'text'>][];
 
 /** The worker's tables, or what went wrong filing them (a bad line: the serial filing reports it). */
-type FilingReply = { filed: [number, FiledShape[]][] } | 'line failed';
+type FilingReply = { filed: [number, FiledTable][] } | 'line failed';
 
 /** A started worker: it decodes the dump, then claims tables as soon as it has the main thread's index. */
 export class FilingWorker {
@@ -118,7 +118,7 @@ export class FilingWorker {
     const reply = receiveMessageOnPort(this.channel.port1)?.message as FilingReply | undefined;
     if (!reply) return { broken: 'no reply' };
     if (reply === 'line failed') return reply;
-    for (const [id, shapes] of reply.filed) tables.get(id)!.adopt(shapes);
+    for (const [id, filed] of reply.filed) tables.get(id)!.adopt(filed);
     return 'adopted';
   }
 }
@@ -154,11 +154,11 @@ export function runFilingWorker(): void {
       alive();
       const tables = new Map(index.map(([id, offsets]) => [id, new IndexedTable({ text, ...offsets }, ctx)]));
       const order = claimOrder(tables);
-      const filed: [number, FiledShape[]][] = [];
+      const filed: [number, FiledTable][] = [];
       for (let k; (k = Atomics.add(job.counters, NEXT_CLAIM, 1)) < order.length;) {
         const table = tables.get(order[k])!;
         table.fileAll();
-        filed.push([order[k], table.filedShapes()]);
+        filed.push([order[k], table.filedTable()]);
         alive();
       }
       reply = { filed };

@@ -71,12 +71,7 @@ class SpanInterner<T> {
   at(text: string, start: number, end: number, h = spanHash(text, start, end)): T {
     const known = this.byHash.get(h);
     if (known) {
-      for (const e of known) {
-        if (e.text.length !== end - start) continue;
-        let k = 0;
-        while (k < e.text.length && e.text.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-        if (k === e.text.length) return e.value;
-      }
+      for (const e of known) if (e.text.length === end - start && text.startsWith(e.text, start)) return e.value;
     }
     const entry = { text: text.slice(start, end), value: undefined as T };
     entry.value = this.make(entry.text, ++this.size);
@@ -212,19 +207,23 @@ const STOP = new Uint8Array(128);
 for (const c of ' \t"()[]{}=') STOP[c.charCodeAt(0)] = 1;
 
 /**
- * A shape as a filing worker sends it: numbers in typed arrays (copied, not
- * serialized, between threads); the mask is its first line's, and the
+ * A table as a filing worker sends it: numbers in typed arrays (copied, not
+ * serialized, between threads); a shape's mask is its first line's, and the
  * tokens matter only while filing.
  */
-export type FiledShape = Omit<ShapeOf<Int32Array, Float64Array>, 'mask' | 'tokens'>;
+export interface FiledTable {
+  shapes: Omit<ShapeOf<Int32Array>, 'mask' | 'tokens'>[];
+  hashes: Float64Array;
+  values: Float64Array;
+}
 
 /** A shape while its lines are filed... */
-type Shape = ShapeOf<number[], number[]>;
+type Shape = ShapeOf<number[]>;
 /** ... and as lookups read it, filed here or adopted. */
-type FiledOrAdopted = ShapeOf<ArrayLike<number>, ArrayLike<number>>;
+type FiledOrAdopted = ShapeOf<ArrayLike<number>>;
 
-interface ShapeOf<Lines, Numbers> {
-  /** The shape's lines, in dump order; the first one is parsed for the mask. */
+interface ShapeOf<Lines> {
+  /** The shape's lines (their index in the table), in dump order; the first one is parsed for the mask. */
   lines: Lines;
   mask: Flow;
   maxPriority: number;
@@ -234,13 +233,12 @@ interface ShapeOf<Lines, Numbers> {
   varying: number[];
   /** Whether lookups may go by the hashes: every varying item is a whole member that no other item sets. */
   hashed: boolean;
-  /** N_STAGES numbers per line: its values of stages 0..s hashed, for each s; NaN for a line the read could not hash. */
-  hashes: Numbers;
-  /** Per VALUE_MEMBERS entry the shape matches: each line's value (NaN: parse the line)... */
-  values: (Numbers | undefined)[];
-  /** ... and which entries those are. */
+  /** The VALUE_MEMBERS entries the shape matches, whose values IndexedTable.values holds for its lines. */
   valueIndexes: number[];
 }
+
+/** What IndexedTable.values holds per line: a value of each VALUE_MEMBERS entry. */
+const N_VALUES = VALUE_MEMBERS.length;
 
 /** Most items a line may have for fileNext; a longer line goes to the full parse. */
 const MAX_ITEMS = 64;
@@ -267,6 +265,14 @@ const keptTexts = new SpanInterner<number>((_, id) => id);
 
 export class IndexedTable implements TableSource {
   private readonly built: (Rule | undefined)[];
+  /**
+   * N_STAGES numbers per line: its values of stages 0..s hashed, for each s;
+   * NaN for a line the read could not hash. One array per table rather than
+   * per shape: a shape's lines are not known before they are read.
+   */
+  hashes: Float64Array;
+  /** N_VALUES numbers per line: its value of each VALUE_MEMBERS entry its shape matches (NaN: parse the line). */
+  values: Float64Array;
   /** Shapes in the order their first lines come... */
   private readonly shapes: FiledOrAdopted[] = [];
   /** ... by the hash of their tokens... */
@@ -280,6 +286,8 @@ export class IndexedTable implements TableSource {
 
   constructor(private readonly lines: TableLines, private readonly ctx: FlowsContext) {
     this.built = new Array(lines.starts.length);
+    this.hashes = new Float64Array(lines.starts.length * N_STAGES);
+    this.values = new Float64Array(lines.starts.length * N_VALUES);
     this.ports = ctx.ports;
     this.priorityAt = new NextOccurrence(lines.text, 'priority=');
   }
@@ -306,16 +314,17 @@ export class IndexedTable implements TableSource {
     while (this.filed < this.count) this.fileNext();
   }
 
-  /** The shapes, once every line is filed, for another thread to adopt. */
-  filedShapes(): FiledShape[] {
-    return this.shapes.map(({ mask: _, tokens: __, lines, hashes, values, ...rest }) => ({
-      ...rest, lines: Int32Array.from(lines), hashes: Float64Array.from(hashes), values: values.map((v) => v && Float64Array.from(v)),
-    }));
+  /** The table, once every line is filed, for another thread to adopt. */
+  filedTable(): FiledTable {
+    const shapes = this.shapes.map(({ mask: _, tokens: __, lines, ...rest }) => ({ ...rest, lines: Int32Array.from(lines) }));
+    return { shapes, hashes: this.hashes, values: this.values };
   }
 
-  /** Takes the shapes another thread filed this table's lines into (filedShapes()). */
-  adopt(shapes: readonly FiledShape[]): void {
-    for (const s of shapes) this.shapes.push({ ...s, mask: this.rule(s.lines[0]).match.wc, tokens: new Int32Array(0) });
+  /** Takes the shapes another thread filed this table's lines into (filedTable()). */
+  adopt(filed: FiledTable): void {
+    for (const s of filed.shapes) this.shapes.push({ ...s, mask: this.rule(s.lines[0]).match.wc, tokens: new Int32Array(0) });
+    this.hashes = filed.hashes;
+    this.values = filed.values;
     this.filed = this.count;
   }
 
@@ -407,8 +416,9 @@ export class IndexedTable implements TableSource {
     for (let s = 1; s < N_STAGES; s++) ln.hashes[s] = mix(ln.hashes[s - 1], ln.hashes[s]);
     shape.lines.push(i);
     if (prio > shape.maxPriority) shape.maxPriority = prio;
-    for (let s = 0; s < N_STAGES; s++) shape.hashes.push(hashed ? ln.hashes[s] : NaN);
-    for (const j of shape.valueIndexes) shape.values[j]!.push(ln.valuesRead & (1 << j) ? ln.values[j] : NaN);
+    const { hashes, values } = this;
+    for (let s = 0, k = i * N_STAGES; s < N_STAGES; s++) hashes[k + s] = hashed ? ln.hashes[s] : NaN;
+    for (const j of shape.valueIndexes) values[i * N_VALUES + j] = ln.valuesRead & (1 << j) ? ln.values[j] : NaN;
   }
 
   /** A line only the full parse reads: filed under its parsed mask, not hashed. */
@@ -422,8 +432,8 @@ export class IndexedTable implements TableSource {
     }
     shape.lines.push(i);
     if (rule.priority > shape.maxPriority) shape.maxPriority = rule.priority;
-    for (let s = 0; s < N_STAGES; s++) shape.hashes.push(NaN);
-    for (const j of shape.valueIndexes) shape.values[j]!.push(Number(rule.match.flow[VALUE_MEMBERS[j]]));
+    this.hashes.fill(NaN, i * N_STAGES, (i + 1) * N_STAGES);
+    for (const j of shape.valueIndexes) this.values[i * N_VALUES + j] = Number(rule.match.flow[VALUE_MEMBERS[j]]);
   }
 
   /** The shape of the line fileNext read (line i), which starts it if there is none. */
@@ -449,11 +459,10 @@ export class IndexedTable implements TableSource {
   private newShape(first: number, tokens: Int32Array, varying: number[], keys: readonly KeyInfo[]): Shape {
     const mask = this.rule(first).match.wc;
     const touched = keys.flatMap((k) => k.members);
-    const values = VALUE_MEMBERS.map((m) => (mask[m] ? [] : undefined));
     return {
-      lines: [], mask, maxPriority: -1, tokens, varying, hashes: [],
+      lines: [], mask, maxPriority: -1, tokens, varying,
       hashed: varying.every((m) => m >= 0) && new Set(touched).size === touched.length,
-      values, valueIndexes: values.flatMap((v, j) => (v ? [j] : [])),
+      valueIndexes: VALUE_MEMBERS.flatMap((m, j) => (mask[m] ? [j] : [])),
     };
   }
 }
@@ -521,10 +530,11 @@ class LazyGroup implements RuleGroup {
   take(flow: Flow): Rule[] {
     if (this.remaining === 0) return [];
     const got: Rule[] = [];
-    const { lines, hashes, hashed } = this.shape;
+    const { lines, hashed } = this.shape;
     if (this.first) { // lines without hashes go with the first packet
       this.first = false;
-      for (let n = 0; n < lines.length; n++) if (!hashed || Number.isNaN(hashes[n * N_STAGES])) this.handOut(n, got);
+      const { hashes } = this.table;
+      for (let n = 0; n < lines.length; n++) if (!hashed || Number.isNaN(hashes[lines[n] * N_STAGES])) this.handOut(n, got);
       if (!hashed) return got;
     }
     if (++this.lookups * LINES_PER_ASK >= this.remaining) { // asked so often that reading every line costs less
@@ -556,19 +566,19 @@ class LazyGroup implements RuleGroup {
   /** Lines whose stage-s hash is h. */
   private candidates(s: number, h: number): readonly number[] {
     if (this.byHash) return this.byHash[s].get(h) ?? [];
-    const { hashes } = this.shape;
+    const { lines } = this.shape, { hashes } = this.table;
     const found: number[] = [];
-    for (let n = 0, k = s; k < hashes.length; n++, k += N_STAGES) if (hashes[k] === h) found.push(n);
+    for (let n = 0; n < lines.length; n++) if (hashes[lines[n] * N_STAGES + s] === h) found.push(n);
     return found;
   }
 
   private hashIndex(): Map<number, number[]>[] {
-    const { hashes, lines } = this.shape;
+    const { lines } = this.shape, { hashes } = this.table;
     // take() asks about stages up to the last with members only.
     return Array.from({ length: this.lastStage + 1 }, (_, s) => {
       const index = new Map<number, number[]>();
       for (let n = 0; n < lines.length; n++) {
-        const h = hashes[n * N_STAGES + s];
+        const h = hashes[lines[n] * N_STAGES + s];
         if (Number.isNaN(h)) continue; // handed out with the first packet
         const list = index.get(h);
         if (list) list.push(n);
@@ -602,10 +612,13 @@ class LazyGroup implements RuleGroup {
   values(member: number): number[] {
     const j = VALUE_MEMBERS.indexOf(member);
     if (j < 0) throw new Error(`values() of member ${member}, not one of VALUE_MEMBERS`);
-    const values = this.shape.values[j];
-    const { lines } = this.shape;
+    const { lines, valueIndexes } = this.shape, { values } = this.table;
     const out = new Array<number>(lines.length).fill(0);
-    if (values) for (let n = 0; n < out.length; n++) out[n] = Number.isNaN(values[n]) ? Number(this.table.rule(lines[n]).match.flow[member]) : values[n];
+    if (!valueIndexes.includes(j)) return out;
+    for (let n = 0; n < out.length; n++) {
+      const v = values[lines[n] * N_VALUES + j];
+      out[n] = Number.isNaN(v) ? Number(this.table.rule(lines[n]).match.flow[member]) : v;
+    }
     return out;
   }
 }

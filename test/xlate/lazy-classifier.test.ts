@@ -103,14 +103,14 @@ describe('lazily built tables', () => {
     expect(hits / lookups).toBeGreaterThan(0.5);
   }, 20_000);
 
-  it('give the same lookups when another thread filed the lines (its shapes cloned as postMessage clones them)', () => {
+  it('give the same lookups when another thread filed the lines (its filed table cloned as postMessage clones it)', () => {
     for (let seed = 1; seed <= 10; seed++) {
       const text = randomTable(seed, 80);
       const ctx = { file: `t${seed}`, ports: new PortNames([[1, 'p1'], [2, 'p2']]) };
       const lines = indexFlowsDump(text, ctx).byTable.get(0)!;
       const here = new IndexedTable(lines, ctx), there = new IndexedTable(lines, ctx), adopted = new IndexedTable(lines, ctx);
       there.fileAll();
-      adopted.adopt(structuredClone(there.filedShapes()));
+      adopted.adopt(structuredClone(there.filedTable()));
       const [a, b] = [new Classifier(here.groups()), new Classifier(adopted.groups())];
       const rand = prng(200 + seed);
       for (let i = 0; i < 100; i++) {
