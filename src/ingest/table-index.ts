@@ -62,24 +62,36 @@ const keyHash = (h: number, c: number) => (Math.imul(h, 31) + c) | 0;
  * so no string is cut out for a text seen before.
  */
 class SpanInterner<T> {
-  private readonly byHash = new Map<number, { text: string; value: T }[]>();
+  private readonly byHash = new Map<number, Interned<T>[]>();
+  /** The last text seen at each slot (hash & SLOTS - 1), checked before the map: most spans are a few texts seen again and again. */
+  private readonly slots = new Array<Interned<T> | undefined>(SLOTS).fill(undefined);
   private size = 0;
 
   constructor(private readonly make: (text: string, id: number) => T) {}
 
   /** The value of text[start, end), whose keyHash is h (computed here when not given). */
   at(text: string, start: number, end: number, h = spanHash(text, start, end)): T {
-    const known = this.byHash.get(h);
-    if (known) {
-      for (const e of known) if (e.text.length === end - start && text.startsWith(e.text, start)) return e.value;
+    const recent = this.slots[h & (SLOTS - 1)];
+    if (recent !== undefined && recent.hash === h && recent.text.length === end - start && text.startsWith(recent.text, start)) return recent.value;
+    let known = this.byHash.get(h);
+    let found = known?.find((e) => e.text.length === end - start && text.startsWith(e.text, start));
+    if (!found) {
+      const entry: Interned<T> = { hash: h, text: text.slice(start, end), value: undefined as T };
+      entry.value = this.make(entry.text, ++this.size);
+      if (!known) this.byHash.set(h, (known = []));
+      known.push((found = entry));
     }
-    const entry = { text: text.slice(start, end), value: undefined as T };
-    entry.value = this.make(entry.text, ++this.size);
-    if (known) known.push(entry);
-    else this.byHash.set(h, [entry]);
-    return entry.value;
+    this.slots[h & (SLOTS - 1)] = found;
+    return found.value;
   }
 }
+
+interface Interned<T> {
+  hash: number;
+  text: string;
+  value: T;
+}
+const SLOTS = 1024;
 
 function spanHash(text: string, start: number, end: number): number {
   let h = 0;
