@@ -5,7 +5,9 @@
 // prefix, and building a binary trie of a million of them node by node is
 // most of a cold lookup's time, so the same answers come from the prefixes
 // of each length sorted (a radix sort): the prefix that shares the most
-// leading bits with a value is next to it in sorted order.
+// leading bits with a value is next to it in sorted order. Sorting costs
+// about as much as reading every prefix SCANS_BEFORE_SORT times, so the
+// first few lookups (all a single trace makes) read them instead.
 
 export interface TrieAnswer {
   maskbits: number;
@@ -14,6 +16,8 @@ export interface TrieAnswer {
 }
 
 const MAX_ANSWERS = 1 << 15;
+/** Lookups answered by reading every prefix, before the prefixes are sorted. */
+const SCANS_BEFORE_SORT = 8;
 
 export class PrefixTrie {
   /** Prefixes by length (their values masked to it) until the first lookup... */
@@ -22,6 +26,7 @@ export class PrefixTrie {
   private byLength: { length: number; values: Uint32Array }[] = [];
   /** Answers given, by value: a batch of traces asks about the same addresses again and again. */
   private answers = new Map<number, TrieAnswer>();
+  private scans = 0;
 
   /** A rule's prefix: the first `plen` bits of `value`. Only before the first lookup. */
   insert(value: number, plen: number): void {
@@ -42,26 +47,33 @@ export class PrefixTrie {
   }
 
   private answer(value: number): TrieAnswer {
-    if (this.adding) this.freeze();
-    const plens = new Set<number>();
-    if (this.byLength.length === 0) return { maskbits: 0, plens };
+    // Per prefix length, the most leading bits a prefix of that length shares with the value.
+    const agreements: [number, number][] = [];
+    if (this.adding && ++this.scans <= SCANS_BEFORE_SORT) {
+      for (const [length, list] of this.adding) {
+        let agree = 0;
+        for (let i = 0; i < list.length; i++) agree = Math.max(agree, leadingAgreement(list[i], value));
+        agreements.push([length, agree]);
+      }
+    } else {
+      if (this.adding) this.freeze();
+      for (const { length, values } of this.byLength) {
+        const i = lowerBound(values, value);
+        agreements.push([length, Math.max(i > 0 ? leadingAgreement(values[i - 1], value) : 0, i < values.length ? leadingAgreement(values[i], value) : 0)]);
+      }
+    }
     // The trie's deepest node on the value's path: as deep as some prefix
     // both agrees with the value and is long enough.
+    const plens = new Set<number>();
     let depth = 0;
-    for (const { length, values } of this.byLength) {
-      const i = lowerBound(values, value);
-      const agree = Math.max(i > 0 ? leadingAgreement(values[i - 1], value) : 0, i < values.length ? leadingAgreement(values[i], value) : 0);
+    for (const [length, agree] of agreements) {
       depth = Math.max(depth, Math.min(length, agree));
       if (agree >= length) plens.add(length);
     }
-    // Below it the path ends; one more bit tells the value from a child, if the node has one.
+    // Below it the path ends; one more bit tells the value from a child, if the node has one:
+    // a longer prefix that agrees with the value down to the node.
     if (depth === 32) return { maskbits: 32, plens };
-    const first = maskTo(value, depth), end = first + 2 ** (32 - depth);
-    const hasChild = this.byLength.some(({ length, values }) => {
-      if (length <= depth) return false;
-      const i = lowerBound(values, first);
-      return i < values.length && values[i] < end;
-    });
+    const hasChild = agreements.some(([length, agree]) => length > depth && agree >= depth);
     return { maskbits: hasChild ? depth + 1 : depth, plens };
   }
 
