@@ -1,9 +1,16 @@
 // Text forms of header values, as OVS parses and prints them.
 import { allOnes } from './flow.js';
 
+/** Two hex digits per byte value. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const TWO_32 = 2 ** 32;
+
+/** `aa:bb:cc:dd:ee:ff`; a trace prints several per line, so no bigint or regex work. */
 export function formatMac(v: bigint): string {
-  const hex = v.toString(16).padStart(12, '0');
-  return hex.match(/../g)!.join(':');
+  if (v >= 1n << 48n) return v.toString(16).match(/../g)!.join(':'); // wider than a MAC: every byte, as ever
+  const n = Number(v), hi = Math.floor(n / TWO_32), lo = n >>> 0;
+  const H = HEX_BYTE;
+  return `${H[hi >>> 8]}:${H[hi & 255]}:${H[lo >>> 24]}:${H[(lo >>> 16) & 255]}:${H[(lo >>> 8) & 255]}:${H[lo & 255]}`;
 }
 
 export function parseMac(s: string): bigint | undefined {
@@ -138,8 +145,32 @@ export function formatHex(v: bigint): string {
 
 /** strtoull(s, 0)-style integer, all of s: decimal, 0x hex, or leading-0 octal (`010` is 8, `09` is no number), as OVS reads them. */
 export function parseInteger(s: string): bigint | undefined {
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(s);
-  if (/^0[0-7]+$/.test(s)) return BigInt('0o' + s.slice(1));
-  if (/^(0|[1-9][0-9]*)$/.test(s)) return BigInt(s);
-  return undefined;
+  // Read by hand: a dump has a few integers per line, and three regular expressions each cost more than the rest of a line.
+  const n = s.length;
+  if (n === 0) return undefined;
+  if (s.charCodeAt(0) === 0x30 && n > 1) {
+    if ((s.charCodeAt(1) | 0x20) === 0x78) { // 0x...
+      if (n === 2) return undefined;
+      for (let i = 2; i < n; i++) if (hexValue(s.charCodeAt(i)) < 0) return undefined;
+      return BigInt(s);
+    }
+    for (let i = 1; i < n; i++) { // 0... is octal, as strtoull reads it
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x37) return undefined;
+    }
+    return BigInt('0o' + s.slice(1));
+  }
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  return n <= 15 ? BigInt(v) : BigInt(s); // 15 digits are exact in a double
+}
+
+/** A hex digit's value, else -1. */
+function hexValue(c: number): number {
+  c |= 0x20;
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
 }
