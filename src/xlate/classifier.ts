@@ -86,21 +86,27 @@ class Subtable {
   }
 
   /**
-   * The rules whose full key is that of `flow` (loaded as `words`, its full
-   * key hashing to `fullHash`), best first. The rules a lookup of the packet
-   * may need, for any stage, are brought in first (RuleGroup.take), once per
-   * full key: what the groups hand out depends on nothing else.
+   * Brings in the rules a lookup of `flow` (loaded as `words`, its full key
+   * hashing to `fullHash`) may need, for any stage (RuleGroup.take), once
+   * per full key: what the groups hand out depends on nothing else.
+   * Returns the key's rules when it looked them up (rulesFor's answer).
    */
-  rulesFor(flow: Flow, words: Int32Array, fullHash: number): readonly Rule[] {
+  bringIn(flow: Flow, words: Int32Array, fullHash: number): readonly Rule[] | undefined {
+    if (!this.pending) return undefined;
     let key = this.byKey.get(words, fullHash);
-    if (this.pending && !key?.asked) {
+    if (!key?.asked) {
       for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
       this.pending = this.groups.some((g) => !g.exhausted);
       key = this.byKey.get(words, fullHash);
       if (key) key.asked = true;
       else this.byKey.set(words, fullHash, (key = { rules: [], asked: true }));
     }
-    return key?.rules ?? NO_RULES;
+    return key.rules;
+  }
+
+  /** The rules whose full key is that of the loaded `words` (bringIn first), best first. */
+  rulesFor(words: Int32Array, fullHash: number): readonly Rule[] {
+    return this.byKey.get(words, fullHash)?.rules ?? NO_RULES;
   }
 
   /** No match: the stages looked at, 0..i, were significant to the lookup. */
@@ -345,12 +351,14 @@ export class Classifier {
     const last = st.stages.length - 1;
     const words = this.words;
     st.hashStages(words, probeHashes);
-    const rules = st.rulesFor(flow, words, probeHashes[last]);
+    const brought = st.bringIn(flow, words, probeHashes[last]);
     for (let i = 0; i < last; i++) {
       if (this.checkTries(st, i, flow, wc, tctx)) return st.foldStages(wc, i - 1);
       if (!st.stageKeys[i].get(words, probeHashes[i])) return st.foldStages(wc, i);
     }
     if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
+    // The final stage's rules, looked up only when the stages before it let the packet through.
+    const rules = brought ?? st.rulesFor(words, probeHashes[last]);
     if (!rules.length && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
