@@ -37,11 +37,13 @@ export class PrefixTrie {
 
   /** trie_lookup_value: bits to un-wildcard, and the prefix lengths that match. */
   lookup(value: number): TrieAnswer {
-    let answer = this.answers.get(value);
+    // Keyed as a signed 32-bit integer, which a Map hashes as a small integer (an address from 128.0.0.0 is not one).
+    const key = value | 0;
+    let answer = this.answers.get(key);
     if (!answer) {
       // A batch of distinct addresses would grow the map without end: past MAX_ANSWERS, start again.
       if (this.answers.size >= MAX_ANSWERS) this.answers = new Map();
-      this.answers.set(value, (answer = this.answer(value)));
+      this.answers.set(key, (answer = this.answer(value)));
     }
     return answer;
   }
