@@ -15,6 +15,7 @@ import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunct
 import { MaskedKeyMap } from './masked-key-map.js';
 import { WordLayout, hashWords, type MaskWords } from './flow-words.js';
 import { PrefixTrie } from './prefix-trie.js';
+import { prefixMask } from '../meta-flow/values.js';
 
 /** Default prefix-tree fields of an OVS bridge (ofproto.c default_prefix_fields). */
 const TRIE_MEMBERS = [M.nw_dst, M.nw_src];
@@ -155,6 +156,9 @@ const NO_RULES: readonly Rule[] = [];
 /** Scratch for Subtable.hashStages: a lookup's probe (not reentrant), and a rule being brought in. */
 const probeHashes = new Int32Array(N_STAGES);
 const ruleHashes = new Int32Array(N_STAGES);
+
+/** The 32-bit mask of the first n bits, n = 0..32. */
+const PREFIX32: readonly bigint[] = Array.from({ length: 33 }, (_, n) => prefixMask(n, 32));
 
 function ctz32(v: bigint): number {
   let n = 0;
@@ -336,7 +340,7 @@ export class Classifier {
         } else ctx.plens = 'all';
       }
       if (ctx.plens === 'all' || ctx.plens.has(plen)) continue;
-      const prefix = ctx.maskbits ? allOnes(ctx.maskbits) << BigInt(32 - ctx.maskbits) : 0n;
+      const prefix = PREFIX32[ctx.maskbits];
       if (ctx.maskbits <= plen) {
         wc[m] |= prefix;
         return true;
@@ -363,7 +367,7 @@ export class Classifier {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
       const mbits = st.ports().lookup(Number(value)).maskbits;
-      const bits = pmask & (mbits ? allOnes(mbits) << BigInt(32 - mbits) : 0n);
+      const bits = pmask & PREFIX32[mbits];
       // The final stage was looked at too: fold all of it (nd_target, arp_sha, ...)
       // except the ports, of which only the trie's prefix counts.
       const tpSrc = wc[M.tp_src] | (bits >> 16n), tpDst = wc[M.tp_dst] | (bits & 0xffffn);

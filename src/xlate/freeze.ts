@@ -20,8 +20,11 @@ export class RecircIds {
   readonly states = new Map<number, FrozenState>();
 
   alloc(state: FrozenState, flow: Flow): number {
-    // frozen_metadata: tunnel, metadata, registers, in_port (not the headers).
-    const meta = [...flow.slice(0, M.skb_priority), flow[M.in_port]].join(',');
+    // frozen_metadata: tunnel, metadata, registers, in_port (not the headers); only
+    // the members set, by index (most of the hundred are zero, and joining them all costs).
+    let meta = '';
+    for (let m = 0; m < M.skb_priority; m++) if (flow[m] !== 0n) meta += `${m}=${flow[m]},`;
+    meta += `in_port=${flow[M.in_port]}`;
     const key = [state.bridge.name, state.table, state.conntracked, meta,
       formatActions(state.ofpacts), formatActions(state.actionSet)].join('|');
     let id = this.byKey.get(key);
