@@ -37,18 +37,42 @@ function bridgeOf(snap: Snapshot, name: string): Bridge {
 /** OpenFlow port names are at most 15 characters; `ovs-ofctl show` truncates longer ones. */
 const OFP_MAX_PORT_NAME = 15;
 
-/** The interface named `name` on `br`, created as a one-interface port if vsctl didn't list it. */
-function ifaceOf(br: Bridge, name: string): Interface {
-  const all = br.ports.flatMap((p) => p.interfaces);
-  const exact = all.find((i) => i.name === name);
-  if (exact) return exact;
-  if (name.length === OFP_MAX_PORT_NAME) {
-    const longer = all.filter((i) => i.name.startsWith(name));
-    if (longer.length === 1) return longer[0];
+/**
+ * A bridge's interfaces by name, and by the first OFP_MAX_PORT_NAME
+ * characters of longer names: ofctl show and dpif/show name a port per
+ * line, and a chassis has thousands of them.
+ */
+class Interfaces {
+  private readonly byName = new Map<string, Interface>();
+  private readonly byTruncated = new Map<string, Interface[]>();
+
+  constructor(private readonly br: Bridge) {
+    for (const p of br.ports) for (const i of p.interfaces) this.index(i);
   }
-  const iface: Interface = { name, type: '', options: Object.create(null) };
-  br.ports.push({ name, interfaces: [iface], other: Object.create(null) });
-  return iface;
+
+  /** The interface named `name`, created as a one-interface port if vsctl didn't list it. */
+  get(name: string): Interface {
+    const exact = this.byName.get(name);
+    if (exact) return exact;
+    if (name.length === OFP_MAX_PORT_NAME) {
+      const longer = this.byTruncated.get(name);
+      if (longer?.length === 1) return longer[0];
+    }
+    const iface: Interface = { name, type: '', options: Object.create(null) };
+    this.br.ports.push({ name, interfaces: [iface], other: Object.create(null) });
+    this.index(iface);
+    return iface;
+  }
+
+  private index(i: Interface): void {
+    if (!this.byName.has(i.name)) this.byName.set(i.name, i); // the first of a name, as a search in port order finds
+    if (i.name.length > OFP_MAX_PORT_NAME) {
+      const prefix = i.name.slice(0, OFP_MAX_PORT_NAME);
+      const list = this.byTruncated.get(prefix);
+      if (list) list.push(i);
+      else this.byTruncated.set(prefix, [i]);
+    }
+  }
 }
 
 export function portNames(br: Bridge): PortNames {
@@ -77,6 +101,13 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   const warn = opts.warn ?? ((m: string) => snap.warnings.push(m));
   const onError = opts.lenient ? (e: Error) => warn(`warning: skipped: ${e.message}`) : undefined;
   const byKind = (k: DumpText['kind']) => dumps.filter((d) => d.kind === k);
+  // After vsctl has listed each bridge's ports.
+  const interfaces = new Map<Bridge, Interfaces>();
+  const ifaceOf = (br: Bridge, name: string) => {
+    let index = interfaces.get(br);
+    if (!index) interfaces.set(br, (index = new Interfaces(br)));
+    return index.get(name);
+  };
 
   for (const d of byKind('vsctl')) {
     const show = parseVsctlShow(d.text, d.file);
