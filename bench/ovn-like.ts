@@ -57,7 +57,13 @@ export function generateSnapshot(dir: string, o: GenOptions): Generated {
   const P = o.ports ?? 64;
   // OpenFlow port p is logical port p of datapath p % D (metadata = that + 1).
   const dpOf = (p: number) => (p % D) + 1;
-  const portsOf = (dp: number) => Array.from({ length: P }, (_, i) => i + 1).filter((p) => dpOf(p) === dp);
+  const byDatapath = new Map<number, number[]>();
+  for (let p = 1; p <= P; p++) {
+    const list = byDatapath.get(dpOf(p));
+    if (list) list.push(p);
+    else byDatapath.set(dpOf(p), [p]);
+  }
+  const portsOf = (dp: number) => byDatapath.get(dp) ?? [];
 
   mkdirSync(dir, { recursive: true });
   const flowsFile = join(dir, `ovs-ofctl_dump-flows_${BRIDGE}`);
@@ -138,7 +144,7 @@ export function generateSnapshot(dir: string, o: GenOptions): Generated {
   const packets = hits.map((h) => {
     const peers = portsOf(h.dp).filter((p) => p !== h.lport);
     const dst = peers[Math.floor(rand() * peers.length)];
-    return `tcp,in_port=${h.lport},dl_src=${mac(h.lport)},dl_dst=${mac(dst)},nw_src=${h.src},nw_dst=10.255.0.${dst},tp_src=33333,tp_dst=${h.tpDst}`;
+    return `tcp,in_port=${h.lport},dl_src=${mac(h.lport)},dl_dst=${mac(dst)},nw_src=${h.src},nw_dst=10.255.${dst >> 8}.${dst & 255},tp_src=33333,tp_dst=${h.tpDst}`;
   });
   return { dir, bridge: BRIDGE, flowsFile, flows: count, packets };
 }

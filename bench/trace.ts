@@ -6,6 +6,7 @@
 //   --batch 10000           traces in one `oftrace --batch FILE` run (on the first size)
 //   --timeout 600           seconds before a cold run is abandoned
 //   --seed 1                generator seed
+//   --ports 64              VIF ports on br-int (an OVN chassis may have thousands)
 //   --ovs                   round-trip the first size through a real ovs-vswitchd
 //                           (ovs-ofctl --bundle add-flows, dump-flows) and trace OVS's dump;
 //                           the first --ovs-traces sample packets (default 20) are traced
@@ -44,6 +45,7 @@ function args() {
     batch: Number(val('--batch', '10000')),
     timeoutMs: Number(val('--timeout', '600')) * 1000,
     seed: Number(val('--seed', '1')),
+    ports: Number(val('--ports', '64')),
     ovs: a.includes('--ovs'),
     ovsTraces: Number(val('--ovs-traces', '20')),
     build: !a.includes('--no-build'),
@@ -184,9 +186,9 @@ async function main() {
     for (const [k, size] of o.sizes.entries()) {
       const dir = join(work, `flows-${size}`);
       const tg = performance.now();
-      const g = generateSnapshot(dir, { flows: size, seed: o.seed });
+      const g = generateSnapshot(dir, { flows: size, seed: o.seed, ports: o.ports });
       const mb = readFileSync(g.flowsFile).length / 2 ** 20;
-      console.log(`== ${g.flows} flows (${fmt(mb, 1)} MiB dump, generated in ${fmt((performance.now() - tg) / 1000, 1)} s)${o.keep ? ` in ${dir}` : ''}`);
+      console.log(`== ${g.flows} flows, ${o.ports} ports (${fmt(mb, 1)} MiB dump, generated in ${fmt((performance.now() - tg) / 1000, 1)} s)${o.keep ? ` in ${dir}` : ''}`);
       if (o.ovs && k === 0) await roundTripThroughOvs(g, o.ovsTraces);
       const packet = g.packets[0];
 
