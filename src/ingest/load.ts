@@ -101,7 +101,7 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   const warn = opts.warn ?? ((m: string) => snap.warnings.push(m));
   const onError = opts.lenient ? (e: Error) => warn(`warning: skipped: ${e.message}`) : undefined;
   const byKind = (k: DumpText['kind']) => dumps.filter((d) => d.kind === k);
-  // After vsctl has listed each bridge's ports.
+  // Each bridge's index is built at its first lookup: by then every vsctl dump has listed its ports.
   const interfaces = new Map<Bridge, Interfaces>();
   const ifaceOf = (br: Bridge, name: string) => {
     let index = interfaces.get(br);
