@@ -15,7 +15,7 @@
 // IPv6 address, a field that is part of a member, ...) go to any lookup.
 import { type Field } from '../meta-flow/field.js';
 import { maskFromMaskText, parseFieldValue, setsValueAsIs } from '../meta-flow/field-parse.js';
-import { ipv4At } from '../meta-flow/values.js';
+import { hexDigit, ipv4At } from '../meta-flow/values.js';
 import { flowsEqual, maskedValue, N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
 import { OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
 import { maskKey, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
@@ -157,12 +157,6 @@ function decimalAt(text: string, start: number, end: number): number {
 function portAt(text: string, start: number, end: number): number {
   const v = decimalAt(text, start, end);
   return v <= 0xffff ? v : NaN;
-}
-
-/** A hex digit's value, else NaN. */
-function hexDigit(c: number): number {
-  c |= 0x20;
-  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : NaN;
 }
 
 /** An Ethernet address written as six hex pairs as a number, else NaN. */

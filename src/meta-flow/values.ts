@@ -151,7 +151,7 @@ export function parseInteger(s: string): bigint | undefined {
   if (s.charCodeAt(0) === 0x30 && n > 1) {
     if ((s.charCodeAt(1) | 0x20) === 0x78) { // 0x...
       if (n === 2) return undefined;
-      for (let i = 2; i < n; i++) if (hexValue(s.charCodeAt(i)) < 0) return undefined;
+      for (let i = 2; i < n; i++) if (Number.isNaN(hexDigit(s.charCodeAt(i)))) return undefined;
       return BigInt(s);
     }
     for (let i = 1; i < n; i++) { // 0... is octal, as strtoull reads it
@@ -169,8 +169,8 @@ export function parseInteger(s: string): bigint | undefined {
   return n <= 15 ? BigInt(v) : BigInt(s); // 15 digits are exact in a double
 }
 
-/** A hex digit's value, else -1. */
-function hexValue(c: number): number {
+/** A hex digit's (character code's) value, else NaN, which arithmetic on it carries along. */
+export function hexDigit(c: number): number {
   c |= 0x20;
-  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : NaN;
 }

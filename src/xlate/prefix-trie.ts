@@ -26,6 +26,7 @@ export class PrefixTrie {
   private byLength: { length: number; values: Uint32Array }[] = [];
   /** Answers given, by value: a batch of traces asks about the same addresses again and again. */
   private answers = new Map<number, TrieAnswer>();
+  /** Lookups answered by reading every prefix, up to SCANS_BEFORE_SORT. */
   private scans = 0;
 
   /** A rule's prefix: the first `plen` bits of `value`. Only before the first lookup. */
