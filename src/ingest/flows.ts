@@ -133,13 +133,9 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
  * trace only needs the tables it reaches.
  */
 export interface FlowsIndex {
-  ofVersion?: string;
   byTable: Map<number, TableLines>;
   /** Each flow line's table, in file order. */
   lineTables: number[];
-  flowCount: number;
-  /** Flows printed with `reset_counts` (see chooseFlows in load.ts). */
-  resetCounts: number;
 }
 
 /**
@@ -196,30 +192,65 @@ function tableNumberAt(text: string, p: number, end: number): number | undefined
   return q > p && (next === 0x2c || next === 0x20 || next === 0x09) ? id : undefined;
 }
 
-export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
+/** A flow line's text, and where its match ends: what every scan of a dump skips headers and blank lines to find. */
+interface FlowLineSpan {
+  start: number;
+  end: number;
+  lineNo: number;
+}
+
+/**
+ * Calls `each` for every flow line of a dump (not its reply headers, nor
+ * blank lines), in file order; a position and text shared by both scans of a
+ * dump, so they agree on what a flow line is.
+ */
+function forEachFlowLine(text: string, ctx: FlowsContext, what: string, each: (line: FlowLineSpan) => void): void {
   if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
   rejectBinary(text, ctx.file);
-  const index: FlowsIndex = { byTable: new Map(), lineTables: [], flowCount: 0, resetCounts: 0 };
-  const byTable = new Map<number, TableLines<number[]>>();
-  const actions = new NextOccurrence(text, 'actions=');
-  const tableKey = new NextOccurrence(text, 'table=');
-  const resetCounts = new NextOccurrence(text, 'reset_counts');
-  let lineNo = 0;
+  const line: FlowLineSpan = { start: 0, end: 0, lineNo: 0 };
   for (let pos = 0; pos < text.length;) {
     const nl = text.indexOf('\n', pos);
     const start = pos;
     let end = nl < 0 ? text.length : nl;
     pos = end + 1;
-    if (++lineNo % PROGRESS_EVERY === 0) ctx.progress?.(`reading ${ctx.file}`, pos, text.length);
+    if (++line.lineNo % PROGRESS_EVERY === 0) ctx.progress?.(`${what} ${ctx.file}`, pos, text.length);
     if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
     let first = start;
     while (first < end && isBlank(text.charCodeAt(first))) first++;
     if (first === end) continue;
     const c = text.charCodeAt(first);
-    if ((c === 0x4e || c === 0x4f) && isFlowsHeader(text.slice(start, end))) { // N(XST), O(FPST)
-      index.ofVersion ??= /\((OF1\.\d)\)/.exec(text.slice(start, end))?.[1];
-      continue;
+    if ((c === 0x4e || c === 0x4f) && isFlowsHeader(text.slice(start, end))) continue; // N(XST), O(FPST)
+    line.start = start;
+    line.end = end;
+    each(line);
+  }
+}
+
+/**
+ * What choosing among a bridge's dumps needs (chooseFlows in load.ts): its
+ * flow lines, and how many print `reset_counts`. A scan, not an index: a
+ * sosreport holds a dump per OpenFlow version, and only one is used.
+ */
+export function countFlows(text: string, ctx: FlowsContext): { flows: number; resetCounts: number } {
+  const counts = { flows: 0, resetCounts: 0 };
+  const resetCounts = new NextOccurrence(text, 'reset_counts');
+  forEachFlowLine(text, ctx, 'reading', ({ start, end }) => {
+    counts.flows++;
+    const at = resetCounts.from(start);
+    if (at < end) {
+      const actions = text.indexOf('actions=', start);
+      if (actions < 0 || actions > at) counts.resetCounts++;
     }
+  });
+  return counts;
+}
+
+export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
+  const index: FlowsIndex = { byTable: new Map(), lineTables: [] };
+  const byTable = new Map<number, TableLines<number[]>>();
+  const actions = new NextOccurrence(text, 'actions=');
+  const tableKey = new NextOccurrence(text, 'table=');
+  forEachFlowLine(text, ctx, 'reading', ({ start, end, lineNo }) => {
     const headEnd = Math.min(end, actions.from(start));
     let table = 0;
     // `table=` as a key: at the start of the line or after a separator.
@@ -246,9 +277,7 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
     lines.heads.push(headEnd);
     lines.lineNos.push(lineNo);
     index.lineTables.push(table);
-    index.flowCount++;
-    if (resetCounts.from(start) < headEnd) index.resetCounts++;
-  }
+  });
   // A bad table id is an error now, not when some trace reaches it.
   const bad = index.byTable.get(-1);
   if (bad) ruleAt(bad, 0, ctx);

@@ -9,13 +9,14 @@ import { parseDumpGroups } from '../../grammar/dump-groups.js';
 import { parseTlvMap } from '../../grammar/tlv-map.js';
 import { parseRouteShow } from '../../grammar/route-show.js';
 import { parseNeighShow } from '../../grammar/neigh-show.js';
-import { parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
+import { countFlows, parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
 import { indexedTables, tablesOf } from './table-index.js';
-import { startFilingWorker, type FilingWorker } from './filing-worker.js';
+import { startFilingWorker } from './filing-worker.js';
 import type { ProgressSink } from './progress.js';
 import { PortNames } from '../ofp/ports.js';
 import { newBridge, newSnapshot, type Bridge, type Interface, type Snapshot } from '../model/snapshot.js';
 import type { DumpText } from './sources.js';
+import { InputError } from '../model/errors.js';
 import type { Rule } from '../model/rule.js';
 
 export interface LoadOptions {
@@ -89,11 +90,30 @@ export function portNames(br: Bridge): PortNames {
  * always reset counters, which an OF1.3 dump shows as `reset_counts`; flows
  * added with OF1.2+ lack it.
  */
-function chooseFlows<T extends { dump: DumpText; index: FlowsIndex }>(candidates: T[]): T {
-  const of1x = candidates.find((c) => c.dump.ofVersion && c.dump.ofVersion >= 'OpenFlow12');
-  const plain = candidates.find((c) => !c.dump.ofVersion);
-  if (of1x && plain) return of1x.index.resetCounts * 2 > of1x.index.flowCount ? plain : of1x;
-  return plain ?? candidates[0];
+function chooseFlows(candidates: DumpText[], onError?: (e: Error) => void): DumpText {
+  const of1x = candidates.find((d) => d.ofVersion && d.ofVersion >= 'OpenFlow12');
+  const plain = candidates.find((d) => !d.ofVersion);
+  if (!of1x || !plain) return plain ?? candidates[0];
+  try {
+    const { flows, resetCounts } = countFlows(of1x.text, { file: of1x.file });
+    return resetCounts * 2 > flows ? plain : of1x;
+  } catch (e) {
+    // --lenient: the OpenFlow 1.2+ dump is unreadable (empty, binary); the other one may do.
+    if (!onError || !(e instanceof InputError)) throw e;
+    onError(e);
+    return plain;
+  }
+}
+
+/** Each bridge's flow dumps, in the order they come. */
+function byBridge(dumps: DumpText[]): Map<string, DumpText[]> {
+  const out = new Map<string, DumpText[]>();
+  for (const d of dumps) {
+    const list = out.get(d.bridge!);
+    if (list) list.push(d);
+    else out.set(d.bridge!, [d]);
+  }
+  return out;
 }
 
 export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapshot {
@@ -168,14 +188,14 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   return snap;
 }
 
-/** Strict loading: index every dump now (cheap), parse each table when first used. */
+/** Strict loading: of each bridge's dumps, index the one it uses now (cheap), parse each table when first used. */
 function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressSink): void {
-  const byBridge = new Map<string, { dump: DumpText; index: FlowsIndex; ctx: FlowsContext; worker?: FilingWorker }[]>();
-  for (const d of dumps) {
-    const br = bridgeOf(snap, d.bridge!);
+  for (const [name, candidates] of byBridge(dumps)) {
+    const d = chooseFlows(candidates);
+    const br = bridgeOf(snap, name);
     const ctx: FlowsContext = { file: d.file, ports: portNames(br), progress };
-    // A large dump, its bridge's only one: a worker starts now, to decode it while this thread indexes it.
-    const worker = dumps.filter((o) => o.bridge === d.bridge).length === 1 ? startFilingWorker(d.shared, ctx) : undefined;
+    // A large dump: a worker starts now, to decode it while this thread indexes it.
+    const worker = startFilingWorker(d.shared, ctx);
     let index: FlowsIndex;
     try {
       index = indexFlowsDump(d.text, ctx);
@@ -184,35 +204,23 @@ function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressS
       throw e;
     }
     worker?.shareIndex(index);
-    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index, ctx, worker }]);
-  }
-  for (const [name, candidates] of byBridge) {
-    const { index, ctx, worker } = chooseFlows(candidates);
-    const tables = bridgeOf(snap, name).tables;
     const filedTogether = worker && tablesOf(index, ctx);
     const filed = filedTogether && worker.fileWith(filedTogether, ctx) ? filedTogether : indexedTables(index, ctx);
-    for (const [table, source] of filed) tables.setSource(table, source);
+    for (const [table, source] of filed) br.tables.setSource(table, source);
   }
 }
 
-/** `--lenient`: parse everything now, so each skipped line is reported once, in order. */
+/** `--lenient`: parse each bridge's dump now, so each skipped line is reported once, in order. */
 function loadFlowsLenient(snap: Snapshot, dumps: DumpText[], onError: (e: Error) => void): void {
-  const byBridge = new Map<string, { dump: DumpText; index: FlowsIndex; rules: Rule[] }[]>();
-  for (const d of dumps) {
-    const br = bridgeOf(snap, d.bridge!);
-    const { rules } = parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError);
-    const resetCounts = rules.filter((r) => r.stats.flags.includes('reset_counts')).length;
-    const index: FlowsIndex = { byTable: new Map(), lineTables: [], flowCount: rules.length, resetCounts };
-    byBridge.set(br.name, [...(byBridge.get(br.name) ?? []), { dump: d, index, rules }]);
-  }
-  for (const [name, candidates] of byBridge) {
-    const tables = bridgeOf(snap, name).tables;
+  for (const [name, candidates] of byBridge(dumps)) {
+    const d = chooseFlows(candidates, onError);
+    const br = bridgeOf(snap, name);
     const byTable = new Map<number, Rule[]>();
-    for (const r of chooseFlows(candidates).rules) {
+    for (const r of parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError).rules) {
       const list = byTable.get(r.table);
       if (list) list.push(r);
       else byTable.set(r.table, [r]);
     }
-    for (const [t, rules] of byTable) tables.set(t, rules);
+    for (const [t, rules] of byTable) br.tables.set(t, rules);
   }
 }
