@@ -205,8 +205,7 @@ interface FlowLineSpan {
  * dump, so they agree on what a flow line is.
  */
 function forEachFlowLine(text: string, ctx: FlowsContext, what: string, each: (line: FlowLineSpan) => void): void {
-  if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
-  rejectBinary(text, ctx.file);
+  checkFlowsText(text, ctx);
   const line: FlowLineSpan = { start: 0, end: 0, lineNo: 0 };
   for (let pos = 0; pos < text.length;) {
     const nl = text.indexOf('\n', pos);
@@ -226,23 +225,31 @@ function forEachFlowLine(text: string, ctx: FlowsContext, what: string, each: (l
   }
 }
 
+/** A flows dump that is clearly no dump: empty (a failed capture), or binary. */
+function checkFlowsText(text: string, ctx: FlowsContext): void {
+  if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
+  rejectBinary(text, ctx.file);
+}
+
 /**
- * What choosing among a bridge's dumps needs (chooseFlows in load.ts): its
- * flow lines, and how many print `reset_counts`. A scan, not an index: a
- * sosreport holds a dump per OpenFlow version, and only one is used.
+ * Whether more than half of a dump's flows print `reset_counts` (before
+ * `actions=`), what choosing among a bridge's dumps asks (chooseFlows in
+ * load.ts). Found from the occurrences, and lines counted only when there
+ * are some: a sosreport holds a dump per OpenFlow version, and only one is used.
  */
-export function countFlows(text: string, ctx: FlowsContext): { flows: number; resetCounts: number } {
-  const counts = { flows: 0, resetCounts: 0 };
-  const resetCounts = new NextOccurrence(text, 'reset_counts');
-  forEachFlowLine(text, ctx, 'reading', ({ start, end }) => {
-    counts.flows++;
-    const at = resetCounts.from(start);
-    if (at < end) {
-      const actions = text.indexOf('actions=', start);
-      if (actions < 0 || actions > at) counts.resetCounts++;
-    }
-  });
-  return counts;
+export function mostFlowsResetCounts(text: string, ctx: FlowsContext): boolean {
+  checkFlowsText(text, ctx);
+  let resetCounts = 0;
+  for (let at = text.indexOf('reset_counts'); at >= 0;) {
+    const lineEnd = text.indexOf('\n', at);
+    const actions = text.indexOf('actions=', text.lastIndexOf('\n', at) + 1);
+    if (actions < 0 || actions > at) resetCounts++;
+    at = lineEnd < 0 ? -1 : text.indexOf('reset_counts', lineEnd);
+  }
+  if (resetCounts === 0) return false;
+  let flows = 0;
+  forEachFlowLine(text, ctx, 'reading', () => flows++);
+  return resetCounts * 2 > flows;
 }
 
 export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {

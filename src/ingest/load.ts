@@ -9,7 +9,7 @@ import { parseDumpGroups } from '../../grammar/dump-groups.js';
 import { parseTlvMap } from '../../grammar/tlv-map.js';
 import { parseRouteShow } from '../../grammar/route-show.js';
 import { parseNeighShow } from '../../grammar/neigh-show.js';
-import { countFlows, parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
+import { mostFlowsResetCounts, parseFlowsDump, indexFlowsDump, type FlowsContext, type FlowsIndex } from './flows.js';
 import { indexedTables, tablesOf } from './table-index.js';
 import { startFilingWorker } from './filing-worker.js';
 import type { ProgressSink } from './progress.js';
@@ -95,8 +95,7 @@ function chooseFlows(candidates: DumpText[], onError?: (e: Error) => void): Dump
   const plain = candidates.find((d) => !d.ofVersion);
   if (!of1x || !plain) return plain ?? candidates[0];
   try {
-    const { flows, resetCounts } = countFlows(of1x.text, { file: of1x.file });
-    return resetCounts * 2 > flows ? plain : of1x;
+    return mostFlowsResetCounts(of1x.text, { file: of1x.file }) ? plain : of1x;
   } catch (e) {
     // --lenient: the OpenFlow 1.2+ dump is unreadable (empty, binary); the other one may do.
     if (!onError || !(e instanceof InputError)) throw e;

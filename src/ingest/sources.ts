@@ -117,10 +117,29 @@ export function readDumpsDir(dir: string): DumpText[] {
     if (!what) continue;
     const file = join(root, name);
     if (!statSync(file).isFile()) continue;
-    out.push({ ...what, file, ...readSource(file) });
+    out.push(readOnUse(what, file));
   }
   if (out.length === 0) throw new InputError('no OVS dumps found (expected sosreport names such as ovs-ofctl_dump-flows_br-int)', dir);
   return out;
+}
+
+/**
+ * A dump read when its text is first asked for: a sosreport holds flow
+ * dumps oftrace never reads (one per OpenFlow version, load.ts chooseFlows),
+ * and a million flows take 190 MB each.
+ */
+function readOnUse(what: Omit<DumpText, 'file' | 'text'>, file: string): DumpText {
+  let read: Pick<DumpText, 'text' | 'shared'> | undefined;
+  return {
+    ...what,
+    file,
+    get text() {
+      return (read ??= readSource(file)).text;
+    },
+    get shared() {
+      return (read ??= readSource(file)).shared;
+    },
+  };
 }
 
 /** `BR=FILE` option values. */

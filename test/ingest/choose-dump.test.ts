@@ -39,6 +39,13 @@ describe("choosing among a bridge's dumps", () => {
     expect(actions([of13(ADDED_WITH_OF13.of13), plain(ADDED_WITH_OF13.plain)])).toEqual(['set_field:00:00:00:00:aa:aa->eth_src,output:3']);
   });
 
+  it('mixed (some flows added with each version): the plain dump only when more than half print reset_counts', () => {
+    const flow = (prio: number, reset: boolean) => ADDED_WITH_OF10.of13.replace('priority=110', `priority=${prio}`).replace('reset_counts ', reset ? 'reset_counts ' : '');
+    const plainFlows = [110, 111, 112].map((p) => ADDED_WITH_OF10.plain.replace('priority=110', `priority=${p}`)).join('');
+    expect(actions([plain(plainFlows), of13(flow(110, true) + flow(111, false) + flow(112, false))])[0]).toMatch(/^set_field/);
+    expect(actions([plain(plainFlows), of13(flow(110, true) + flow(111, true) + flow(112, false))])[0]).toMatch(/^mod_dl_src/);
+  });
+
   it('reads only the dump it uses: a bad line in the other is not reported, one in the used dump is', () => {
     const bad = ' priority=1,nw_src=10.0.0.300 actions=drop\n';
     expect(actions([plain(ADDED_WITH_OF13.plain + bad), of13(ADDED_WITH_OF13.of13)])).toEqual(['set_field:00:00:00:00:aa:aa->eth_src,output:3']);
