@@ -88,10 +88,12 @@ export function portNames(br: Bridge): PortNames {
  * `set_field:...->eth_src`). When a bridge has dumps in several versions, use
  * the one matching how the flows were added. OpenFlow 1.0/1.1 flow_mods
  * always reset counters, which an OF1.3 dump shows as `reset_counts`; flows
- * added with OF1.2+ lack it.
+ * added with OF1.2+ lack it. OpenFlow 1.2 flow stats have no flags, so its
+ * dump never shows it: the telling dump is 1.3 or later (a sosreport holds
+ * every version the bridge speaks).
  */
 function chooseFlows(candidates: DumpText[], onError?: (e: Error) => void): DumpText {
-  const of1x = candidates.find((d) => d.ofVersion && d.ofVersion >= 'OpenFlow12');
+  const of1x = candidates.find((d) => d.ofVersion && d.ofVersion >= 'OpenFlow13');
   const plain = candidates.find((d) => !d.ofVersion);
   if (!of1x || !plain) return plain ?? candidates[0];
   try {

@@ -39,6 +39,11 @@ describe("choosing among a bridge's dumps", () => {
     expect(actions([of13(ADDED_WITH_OF13.of13), plain(ADDED_WITH_OF13.plain)])).toEqual(['set_field:00:00:00:00:aa:aa->eth_src,output:3']);
   });
 
+  it('an OpenFlow 1.2 dump does not tell (its flow stats have no flags): the 1.3 dump does', () => {
+    const of12: DumpText = { ...of13(ADDED_WITH_OF10.of13.replace('reset_counts ', '')), ofVersion: 'OpenFlow12', file: 'ovs-ofctl_-O_OpenFlow12_dump-flows_br0' };
+    expect(actions([of12, of13(ADDED_WITH_OF10.of13), plain(ADDED_WITH_OF10.plain)])).toEqual(['mod_dl_src:00:00:00:00:aa:aa,output:3']);
+  });
+
   it('mixed (some flows added with each version): the plain dump only when more than half print reset_counts', () => {
     const flow = (prio: number, reset: boolean) => ADDED_WITH_OF10.of13.replace('priority=110', `priority=${prio}`).replace('reset_counts ', reset ? 'reset_counts ' : '');
     const plainFlows = [110, 111, 112].map((p) => ADDED_WITH_OF10.plain.replace('priority=110', `priority=${p}`)).join('');

@@ -134,6 +134,15 @@ function dumps(sb: Sandbox, s: Scenario): Record<string, string> {
         out[name(args)] = pinVolatile(of(args));
       }
     }
+    if (s.sosreport) {
+      // As sosreport's openvswitch plugin: each version the bridge speaks, each of these commands.
+      for (const version of ['OpenFlow10', 'OpenFlow11', 'OpenFlow12', 'OpenFlow13', 'OpenFlow14', 'OpenFlow15'].filter((v) => allows(protos, v))) {
+        for (const cmd of ['show', 'dump-groups', 'dump-flows', 'dump-tlv-map', 'dump-ports-desc']) {
+          const args = ['-O', version, cmd, b.name];
+          out[name(args)] = pinPortAddrs(pinVolatile(of(args)), b);
+        }
+      }
+    }
     // Entry ages tick during recording; pin them to 0.
     const fdb = ok(sb.appctl('fdb/show', b.name), `fdb/show ${b.name}`).replace(/(?<=:[0-9a-f]{2}\s+)\d+$/gm, '0');
     out[`ovs-appctl_fdb.show_${b.name}`] = fdb;

@@ -56,6 +56,12 @@ export interface Scenario {
    * `ovs/route/add 1.1.2.92/24 br0`, `tnl/neigh/set br0 1.1.2.92 MAC`).
    */
   underlay?: string[][];
+  /**
+   * Save the dumps a sosreport holds for every OpenFlow version a bridge
+   * speaks too (`ovs-ofctl -O V show, dump-groups, dump-flows, dump-tlv-map,
+   * dump-ports-desc`), not only the plain and OpenFlow 1.3 ones.
+   */
+  sosreport?: boolean;
   traces: TraceSpec[];
 }
 
@@ -92,6 +98,7 @@ export function validateScenario(raw: unknown, fallbackName = 'scenario'): Scena
         fail(`bridge ${b.name}: ${key} must be strings`);
   }
   for (const c of s.underlay ?? []) if (!Array.isArray(c) || !c.every((a) => typeof a === 'string')) fail(`bad underlay command ${JSON.stringify(c)}`);
+  if (s.sosreport !== undefined && typeof s.sosreport !== 'boolean') fail('sosreport must be true or false');
   for (const p of s.prime ?? [])
     if (!ports.has(p?.port) || typeof p.packet !== 'string') fail(`bad prime entry ${JSON.stringify(p)}`);
   if (!Array.isArray(s.traces)) fail('traces[] missing');
