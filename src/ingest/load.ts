@@ -106,7 +106,21 @@ function chooseFlows(candidates: DumpText[], onError?: (e: Error) => void): Dump
   }
 }
 
-/** Each bridge's flow dumps, in the order they come. */
+/**
+ * Of each bridge's dumps of one kind, those of the OpenFlow version `pick`
+ * names (undefined: the plain ones): a sosreport holds the port list, groups
+ * and TLV map once per version, and they list the same things. Groups and
+ * TLV maps take the newest version, the last, as when each dump read
+ * replaced the one before.
+ */
+function oneVersionPerBridge(dumps: DumpText[], pick: (candidates: DumpText[]) => string | undefined): DumpText[] {
+  return [...byBridge(dumps).values()].flatMap((c) => {
+    const version = pick(c);
+    return c.filter((d) => d.ofVersion === version);
+  });
+}
+
+/** Each bridge's dumps, in the order they come. */
 function byBridge(dumps: DumpText[]): Map<string, DumpText[]> {
   const out = new Map<string, DumpText[]>();
   for (const d of dumps) {
@@ -141,7 +155,7 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
       br.ports = b.ports;
     }
   }
-  for (const d of byKind('ports')) {
+  for (const d of oneVersionPerBridge(byKind('ports'), (c) => (c.some((d) => !d.ofVersion) ? undefined : c[0].ofVersion))) {
     const show = parseOfctlShow(d.text, d.file);
     const br = bridgeOf(snap, d.bridge!);
     br.dpid ??= show.dpid;
@@ -176,13 +190,13 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   }
   snap.hasDatapathPorts = byKind('dpif').length + byKind('dpctl').length > 0;
   for (const d of byKind('fdb')) bridgeOf(snap, d.bridge!).fdb = parseFdbShow(d.text, d.file);
-  for (const d of byKind('tlv')) bridgeOf(snap, d.bridge!).tlvMap = parseTlvMap(d.text, d.file);
+  for (const d of oneVersionPerBridge(byKind('tlv'), (c) => c[c.length - 1].ofVersion)) bridgeOf(snap, d.bridge!).tlvMap = parseTlvMap(d.text, d.file);
   for (const d of byKind('routes')) snap.routes = [...(snap.routes ?? []), ...parseRouteShow(d.text, d.file)];
   for (const d of byKind('neigh')) snap.neighbors.push(...parseNeighShow(d.text, d.file));
 
   if (opts.lenient) loadFlowsLenient(snap, byKind('flows'), onError!);
   else loadFlowsLazily(snap, byKind('flows'), opts.progress);
-  for (const d of byKind('groups')) {
+  for (const d of oneVersionPerBridge(byKind('groups'), (c) => c[c.length - 1].ofVersion)) {
     const br = bridgeOf(snap, d.bridge!);
     for (const g of parseDumpGroups(d.text, d.file)) br.groups.set(g.groupId, g);
   }

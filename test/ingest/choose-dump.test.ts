@@ -3,7 +3,8 @@
 // them as its version encodes them, so oftrace uses the dump that matches how
 // the flows were added: OpenFlow 1.0/1.1 flow_mods reset counters, which an
 // OpenFlow 1.3 dump prints as `reset_counts` (as recorded from OVS 3.1 in
-// test/fixtures/family-registers-setfield). Only that dump is read line by line.
+// test/fixtures/family-registers-setfield). Only that dump is read line by line;
+// of the port lists, groups and TLV maps, one version per bridge is read.
 import { describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../../src/ingest/load.js';
 import type { DumpText } from '../../src/ingest/sources.js';
@@ -63,5 +64,19 @@ describe("choosing among a bridge's dumps", () => {
     expect(actions([plain(ADDED_WITH_OF10.plain), empty], true)).toEqual([
       'mod_dl_src:00:00:00:00:aa:aa,output:3', 'warning: skipped: ovs-ofctl_-O_OpenFlow13_dump-flows_br0: empty file, expected `ovs-ofctl dump-flows` output',
     ]);
+  });
+
+  it("groups: of a sosreport's dump per version, the newest; plain files given twice are both read", () => {
+    const groups = (version: string | undefined, text: string): DumpText => ({ kind: 'groups', bridge: 'br0', ofVersion: version, file: `groups-${version}`, text });
+    const bucketActions = (dumps: DumpText[]) =>
+      [...loadSnapshot(dumps).bridges.get('br0')!.groups.values()].map((g) => `${g.groupId}:${g.buckets.map((b) => formatActions(b.actions)).join(' ')}`);
+    expect(bucketActions([
+      groups('OpenFlow10', 'NXST_GROUP_DESC reply (xid=0x2):\n group_id=1,type=all,bucket=bucket_id:0,actions=mod_dl_dst:00:00:00:00:00:09,output:3\n'),
+      groups('OpenFlow13', 'OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):\n group_id=1,type=all,bucket=bucket_id:0,actions=set_field:00:00:00:00:00:09->eth_dst,output:3\n'),
+    ])).toEqual(['1:set_field:00:00:00:00:00:09->eth_dst,output:3']);
+    expect(bucketActions([
+      groups(undefined, 'OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):\n group_id=1,type=all,bucket=actions=output:3\n'),
+      groups(undefined, 'OFPST_GROUP_DESC reply (OF1.3) (xid=0x2):\n group_id=2,type=all,bucket=actions=output:4\n'),
+    ])).toEqual(['1:output:3', '2:output:4']);
   });
 });
