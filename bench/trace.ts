@@ -7,8 +7,8 @@
 //   --timeout 600           seconds before a cold run is abandoned
 //   --seed 1                generator seed
 //   --ports 64              VIF ports on br-int (an OVN chassis may have thousands)
-//   --versions              also write the dump as OpenFlow 1.3, 1.4 and 1.5 dumps, as a
-//                           sosreport holds them (oftrace reads the one it uses)
+//   --versions              also write the flows and port list as OpenFlow 1.3, 1.4 and 1.5
+//                           dumps, as a sosreport holds them (oftrace reads the ones it uses)
 //   --ovs                   round-trip the first size through a real ovs-vswitchd
 //                           (ovs-ofctl --bundle add-flows, dump-flows) and trace OVS's dump;
 //                           the first --ovs-traces sample packets (default 20) are traced
@@ -191,13 +191,15 @@ async function main() {
       const tg = performance.now();
       const g = generateSnapshot(dir, { flows: size, seed: o.seed, ports: o.ports });
       const mb = readFileSync(g.flowsFile).length / 2 ** 20;
-      console.log(`== ${g.flows} flows, ${o.ports} ports${o.versions ? ', 4 dumps of it' : ''} (${fmt(mb, 1)} MiB dump, generated in ${fmt((performance.now() - tg) / 1000, 1)} s)${o.keep ? ` in ${dir}` : ''}`);
+      console.log(`== ${g.flows} flows, ${o.ports} ports${o.versions ? ', 4 versions of its dumps' : ''} (${fmt(mb, 1)} MiB dump, generated in ${fmt((performance.now() - tg) / 1000, 1)} s)${o.keep ? ` in ${dir}` : ''}`);
       if (o.ovs && k === 0) await roundTripThroughOvs(g, o.ovsTraces);
       if (o.versions) {
         // The same flows under each version's reply header; flows added with OpenFlow 1.3+ print no reset_counts.
         const text = readFileSync(g.flowsFile, 'latin1');
+        const ports = readFileSync(join(dir, `ovs-ofctl_show_${BRIDGE}`), 'latin1');
         for (const v of [3, 4, 5]) {
           writeFileSync(join(dir, `ovs-ofctl_-O_OpenFlow1${v}_dump-flows_${BRIDGE}`), text.replace(/^NXST_FLOW reply \(xid=0x4\):/, `OFPST_FLOW reply (OF1.${v}) (xid=0x2):`), 'latin1');
+          for (const cmd of ['show', 'dump-ports-desc']) writeFileSync(join(dir, `ovs-ofctl_-O_OpenFlow1${v}_${cmd}_${BRIDGE}`), ports, 'latin1');
         }
       }
       const packet = g.packets[0];
