@@ -99,7 +99,7 @@ function chooseFlows(candidates: DumpText[], onError?: (e: Error) => void): Dump
   try {
     return mostFlowsResetCounts(of1x.text, { file: of1x.file }) ? plain : of1x;
   } catch (e) {
-    // --lenient: the OpenFlow 1.2+ dump is unreadable (empty, binary); the other one may do.
+    // --lenient: the OpenFlow 1.3+ dump is unreadable (empty, binary); the plain one may do.
     if (!onError || !(e instanceof InputError)) throw e;
     onError(e);
     return plain;
@@ -119,6 +119,10 @@ function oneVersionPerBridge(dumps: DumpText[], pick: (candidates: DumpText[]) =
     return c.filter((d) => d.ofVersion === version);
   });
 }
+/** The plain dumps' (no version), else the first one's version. */
+const plainVersion = (c: DumpText[]) => (c.some((d) => !d.ofVersion) ? undefined : c[0].ofVersion);
+/** The last dump's version: in a sosreport's sorted names, the newest. */
+const lastVersion = (c: DumpText[]) => c[c.length - 1].ofVersion;
 
 /** Each bridge's dumps, in the order they come. */
 function byBridge(dumps: DumpText[]): Map<string, DumpText[]> {
@@ -155,7 +159,7 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
       br.ports = b.ports;
     }
   }
-  for (const d of oneVersionPerBridge(byKind('ports'), (c) => (c.some((d) => !d.ofVersion) ? undefined : c[0].ofVersion))) {
+  for (const d of oneVersionPerBridge(byKind('ports'), plainVersion)) {
     const show = parseOfctlShow(d.text, d.file);
     const br = bridgeOf(snap, d.bridge!);
     br.dpid ??= show.dpid;
@@ -190,13 +194,13 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   }
   snap.hasDatapathPorts = byKind('dpif').length + byKind('dpctl').length > 0;
   for (const d of byKind('fdb')) bridgeOf(snap, d.bridge!).fdb = parseFdbShow(d.text, d.file);
-  for (const d of oneVersionPerBridge(byKind('tlv'), (c) => c[c.length - 1].ofVersion)) bridgeOf(snap, d.bridge!).tlvMap = parseTlvMap(d.text, d.file);
+  for (const d of oneVersionPerBridge(byKind('tlv'), lastVersion)) bridgeOf(snap, d.bridge!).tlvMap = parseTlvMap(d.text, d.file);
   for (const d of byKind('routes')) snap.routes = [...(snap.routes ?? []), ...parseRouteShow(d.text, d.file)];
   for (const d of byKind('neigh')) snap.neighbors.push(...parseNeighShow(d.text, d.file));
 
   if (opts.lenient) loadFlowsLenient(snap, byKind('flows'), onError!);
   else loadFlowsLazily(snap, byKind('flows'), opts.progress);
-  for (const d of oneVersionPerBridge(byKind('groups'), (c) => c[c.length - 1].ofVersion)) {
+  for (const d of oneVersionPerBridge(byKind('groups'), lastVersion)) {
     const br = bridgeOf(snap, d.bridge!);
     for (const g of parseDumpGroups(d.text, d.file)) br.groups.set(g.groupId, g);
   }
