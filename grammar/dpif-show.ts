@@ -12,7 +12,7 @@
 // sits between the line's structural tokens. Indentation is not relied upon.
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce, LINE_LEXER } from './lines.js';
 
 /** `(type: k=v, ...)` running to the end of the line. */
 function matchDetails(text: string, offset: number): RegExpExecArray | null {
@@ -33,7 +33,7 @@ const Label = createToken({ name: 'Label', pattern: /[^\s:]+:(?!\S)/ });
 const Word = createToken({ name: 'Word', pattern: /\S+/ });
 
 const tokens = [WS, Details, DpName, PortNums, DpctlPort, Stat, Label, Word];
-const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, LINE_LEXER);
 
 type Line =
   | { kind: 'datapath'; name: string }

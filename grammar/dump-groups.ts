@@ -8,7 +8,7 @@ import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrota
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Bucket, Group } from '../src/model/group.js';
 import { parseActions } from '../src/ofp/actions.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce, LINE_LEXER } from './lines.js';
 
 const WHAT = 'dump-groups';
 const NEXT_BUCKET = ',bucket=';
@@ -49,7 +49,7 @@ const newLexer = () => new Lexer(
     },
     defaultMode: 'group',
   },
-  { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' },
+  LINE_LEXER,
 );
 const allTokens = [WS, BucketKw, Fields, Equals, Comma, Colon, LParen, RParen, Word, BucketProp, ActionsKw, Actions];
 

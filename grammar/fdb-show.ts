@@ -6,7 +6,7 @@
 // Column spacing is irrelevant (web pastes collapse it to single spaces).
 import { createToken, EmbeddedActionsParser, Lexer } from 'chevrotain';
 import type { FdbEntry } from '../src/model/snapshot.js';
-import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce, LINE_LEXER } from './lines.js';
 import { OFPP_LOCAL } from './ofctl-show.js';
 
 const WHAT = 'fdb show';
@@ -21,7 +21,7 @@ const Header = createToken({ name: 'Header', pattern: /port\s+VLAN\s+MAC\s+Age(?
 const Other = createToken({ name: 'Other', pattern: /\S+/ });
 
 const tokens = [WS, Mac, Int, Local, Static, Header, Other];
-const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, LINE_LEXER);
 
 class FdbParser extends EmbeddedActionsParser {
   constructor() {

@@ -10,6 +10,9 @@ import { InputError, quoteToken } from '../src/model/errors.js';
  */
 export const GRAMMAR_CHECKS = { skipValidations: !process.env.VITEST } as const;
 
+/** A line grammar's lexer options: errors name a token's line and column, so only starts are tracked. */
+export const LINE_LEXER = { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' } as const;
+
 /**
  * A dump format's lexer and parser, built when the first dump of that format
  * is read: building a grammar (Chevrotain's self-analysis) takes milliseconds

@@ -9,7 +9,7 @@ import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrota
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Neighbor } from '../src/model/snapshot.js';
 import { parseIpMapped, parseMac } from '../src/meta-flow/values.js';
-import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce, LINE_LEXER } from './lines.js';
 
 const WHAT = 'tnl/neigh/show';
 
@@ -48,7 +48,7 @@ class NeighParser extends EmbeddedActionsParser {
   );
 }
 
-const grammar = grammarOnce(() => ({ lexer: new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' }), parser: new NeighParser() }));
+const grammar = grammarOnce(() => ({ lexer: new Lexer(tokens, LINE_LEXER), parser: new NeighParser() }));
 
 
 export function parseNeighShow(text: string, file: string): Neighbor[] {

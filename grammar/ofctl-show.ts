@@ -6,7 +6,7 @@
 //        speed: 0 Mbps now, 0 Mbps max
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce, LINE_LEXER } from './lines.js';
 
 const WHAT = 'ofctl show';
 /** OFPP_LOCAL as OVS numbers it internally, whatever the OpenFlow version. */
@@ -39,7 +39,7 @@ const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 const Word = createToken({ name: 'Word', pattern: /[^\s:,=()]+/ });
 
 const tokens = [WS, PortHead, Mac, Colon, Comma, Equals, LParen, RParen, Word];
-const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, LINE_LEXER);
 
 type Line =
   | { kind: 'port'; head: IToken; mac: string }

@@ -9,7 +9,7 @@ import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrota
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Route } from '../src/model/snapshot.js';
 import { parseIpMapped, parseIpv4 } from '../src/meta-flow/values.js';
-import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce, type SourceLine } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce, type SourceLine, LINE_LEXER } from './lines.js';
 
 const WHAT = 'ovs/route/show';
 
@@ -67,7 +67,7 @@ class RouteParser extends EmbeddedActionsParser {
   );
 }
 
-const grammar = grammarOnce(() => ({ lexer: new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' }), parser: new RouteParser() }));
+const grammar = grammarOnce(() => ({ lexer: new Lexer(tokens, LINE_LEXER), parser: new RouteParser() }));
 
 
 /** An address as ipv6_format_mapped prints it: IPv4 for a mapped one. */

@@ -11,7 +11,7 @@
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { TlvMapping } from '../src/model/snapshot.js';
-import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
+import { contentLines, parseLine, GRAMMAR_CHECKS, grammarOnce, LINE_LEXER } from './lines.js';
 
 const WHAT = 'dump-tlv-map';
 
@@ -64,7 +64,7 @@ interface Row extends TlvMapping {
   fieldTok: IToken;
 }
 
-const grammar = grammarOnce(() => ({ lexer: new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' }), parser: new TlvMapParser() }));
+const grammar = grammarOnce(() => ({ lexer: new Lexer(tokens, LINE_LEXER), parser: new TlvMapParser() }));
 
 /** Option lengths go in 4-byte words, up to 124 bytes; there are 64 tun_metadata fields. */
 const MAX_LEN = 124, N_FIELDS = 64;

@@ -4,7 +4,7 @@
 import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
 import { InputError, quoteToken } from '../src/model/errors.js';
 import type { Interface, Port, SourceRef } from '../src/model/snapshot.js';
-import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce } from './lines.js';
+import { contentLines, parseLine, type SourceLine, GRAMMAR_CHECKS, grammarOnce, LINE_LEXER } from './lines.js';
 
 const WHAT = 'vsctl show';
 
@@ -23,7 +23,7 @@ const Equals = createToken({ name: 'Equals', pattern: /=/ });
 const Bare = createToken({ name: 'Bare', pattern: /[^\s"{}[\],=]+/ });
 
 const tokens = [WS, Uuid, Quoted, Key, Entity, LBrack, RBrack, LBrace, RBrace, Comma, Equals, Bare];
-const newLexer = () => new Lexer(tokens, { ...GRAMMAR_CHECKS, positionTracking: 'onlyStart' });
+const newLexer = () => new Lexer(tokens, LINE_LEXER);
 
 type Value =
   | { kind: 'scalar'; text: string; token: IToken }
