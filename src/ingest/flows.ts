@@ -192,7 +192,7 @@ function tableNumberAt(text: string, p: number, end: number): number | undefined
   return q > p && (next === 0x2c || next === 0x20 || next === 0x09) ? id : undefined;
 }
 
-/** A flow line's text, and where its match ends: what every scan of a dump skips headers and blank lines to find. */
+/** A flow line: where it starts and ends (before any CR) in the dump's text, and its line number. */
 interface FlowLineSpan {
   start: number;
   end: number;
@@ -201,18 +201,17 @@ interface FlowLineSpan {
 
 /**
  * Calls `each` for every flow line of a dump (not its reply headers, nor
- * blank lines), in file order; a position and text shared by both scans of a
- * dump, so they agree on what a flow line is.
+ * blank lines), in file order, with one span object it reuses: both scans
+ * of a dump go through here, so they agree on what a flow line is.
  */
-function forEachFlowLine(text: string, ctx: FlowsContext, what: string, each: (line: FlowLineSpan) => void): void {
-  checkFlowsText(text, ctx);
+function forEachFlowLine(text: string, ctx: FlowsContext, each: (line: FlowLineSpan) => void): void {
   const line: FlowLineSpan = { start: 0, end: 0, lineNo: 0 };
   for (let pos = 0; pos < text.length;) {
     const nl = text.indexOf('\n', pos);
     const start = pos;
     let end = nl < 0 ? text.length : nl;
     pos = end + 1;
-    if (++line.lineNo % PROGRESS_EVERY === 0) ctx.progress?.(`${what} ${ctx.file}`, pos, text.length);
+    if (++line.lineNo % PROGRESS_EVERY === 0) ctx.progress?.(`reading ${ctx.file}`, pos, text.length);
     if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
     let first = start;
     while (first < end && isBlank(text.charCodeAt(first))) first++;
@@ -225,7 +224,7 @@ function forEachFlowLine(text: string, ctx: FlowsContext, what: string, each: (l
   }
 }
 
-/** A flows dump that is clearly no dump: empty (a failed capture), or binary. */
+/** Rejects a flows dump that is clearly no dump: empty (a failed capture), or binary. */
 function checkFlowsText(text: string, ctx: FlowsContext): void {
   if (text.trim() === '') throw new InputError('empty file, expected `ovs-ofctl dump-flows` output', ctx.file);
   rejectBinary(text, ctx.file);
@@ -248,7 +247,7 @@ export function mostFlowsResetCounts(text: string, ctx: FlowsContext): boolean {
   }
   if (resetCounts === 0) return false;
   let flows = 0;
-  forEachFlowLine(text, ctx, 'reading', () => flows++);
+  forEachFlowLine(text, ctx, () => flows++);
   return resetCounts * 2 > flows;
 }
 
@@ -257,7 +256,8 @@ export function indexFlowsDump(text: string, ctx: FlowsContext): FlowsIndex {
   const byTable = new Map<number, TableLines<number[]>>();
   const actions = new NextOccurrence(text, 'actions=');
   const tableKey = new NextOccurrence(text, 'table=');
-  forEachFlowLine(text, ctx, 'reading', ({ start, end, lineNo }) => {
+  checkFlowsText(text, ctx);
+  forEachFlowLine(text, ctx, ({ start, end, lineNo }) => {
     const headEnd = Math.min(end, actions.from(start));
     let table = 0;
     // `table=` as a key: at the start of the line or after a separator.
