@@ -72,11 +72,14 @@ export function splitSections(text: string): Sections {
   };
 }
 
-/** ovs-appctl adds its own error trailer, which oftrace has no reason to imitate. */
+/**
+ * ovs-appctl adds its own error trailer, which oftrace has no reason to
+ * imitate; oftrace's warnings say what the dumps cannot tell, which OVS knows.
+ */
 function normalizeStderr(stderr: string): string {
   return stderr
     .split('\n')
-    .filter((l) => !l.startsWith('ovs-appctl: '))
+    .filter((l) => !l.startsWith('ovs-appctl: ') && !l.startsWith('oftrace: warning: '))
     .join('\n')
     .trim();
 }
