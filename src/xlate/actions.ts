@@ -76,11 +76,11 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   group: (ctx, a, last) => xlateGroupAction(ctx, a.groupId, last),
   controller: (ctx, a) => {
     if (a.pause) {
-      ctx.pause = true;
+      ctx.pause = { userdata: a.userdata };
       ctx.freezing = true;
       return;
     }
-    xlateController(ctx, a.maxLen, reasonCode(a.reason), a.controllerId);
+    xlateController(ctx, a.maxLen, reasonCode(a.reason), a.controllerId, a.userdata);
   },
   resubmit: (ctx, a, last) => {
     const inPort = a.inPort === OFPP_IN_PORT ? Number(ctx.flow[M.in_port]) : a.inPort;

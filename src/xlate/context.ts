@@ -23,6 +23,10 @@ export interface FrozenState {
   conntracked: boolean;
   actionSet: Ofpact[];
   ofpacts: Ofpact[];
+  /** xport_uuid: the port the packet came in on (bridge/ofport), '' for a controller action's state or a packet from a patch port. */
+  xport: string;
+  /** A controller action's userdata, or that of the controller(pause) being frozen. */
+  userdata?: Uint8Array;
 }
 
 export interface XlateIn {
@@ -72,8 +76,10 @@ export interface Ctx {
   /** NAT action of the ct being composed (ctx->ct_nat_action). */
   ctNat?: Extract<Ofpact, { type: 'nat' }>;
   freezing: boolean;
-  /** A controller(pause) froze translation: the continuation goes to the controller. */
-  pause: boolean;
+  /** A controller(pause) froze translation: the continuation, with its userdata, goes to the controller. */
+  pause?: { userdata?: Uint8Array };
+  /** xin->xport_uuid: the input port, unless it is a patch port (FrozenState.xport). */
+  xport: string;
   frozenActions: Ofpact[];
   /** A select group needs a datapath hash first: hash() precedes the recirc (recirc_update_dp_hash). */
   recircHash?: { alg: 'l4' | 'sym_l4' | number; basis: number };

@@ -26,7 +26,7 @@ export class RecircIds {
     for (let m = 0; m < M.skb_priority; m++) if (flow[m] !== 0n) meta += `${m}=${flow[m]},`;
     meta += `in_port=${flow[M.in_port]}`;
     const key = [state.bridge.name, state.table, state.conntracked, meta,
-      formatActions(state.ofpacts), formatActions(state.actionSet)].join('|');
+      formatActions(state.ofpacts), formatActions(state.actionSet), state.xport, state.userdata?.join('.')].join('|');
     let id = this.byKey.get(key);
     if (id === undefined) {
       id = this.next++;
@@ -44,6 +44,8 @@ export function frozenState(ctx: Ctx, table: number): FrozenState {
     conntracked: ctx.conntracked,
     actionSet: ctx.actionSet.slice(),
     ofpacts: ctx.frozenActions.slice(),
+    xport: ctx.xport,
+    userdata: ctx.pause?.userdata,
   };
 }
 

@@ -3,11 +3,10 @@
 // patch_port_output, flood_packets, xlate_controller_action).
 import { M, OFPHTN_ETHERTYPE, PT_ETH, copyFlow } from '../meta-flow/flow.js';
 import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET } from '../ofp/ports.js';
-import { xreport, type Ctx } from './context.js';
+import { xreport, type Ctx, type FrozenState } from './context.js';
 import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack, cloneXlateActions } from './xlate.js';
 import { xlateNormal } from './normal.js';
 import { hmapOrder, hashInt } from './hmap-order.js';
-import { frozenState } from './freeze.js';
 import { byCreation, type XPort } from './world.js';
 import { composeTunnelOutput, packetTypeMode, tunnelConfig } from './tunnel.js';
 
@@ -132,9 +131,11 @@ function floodPackets(ctx: Ctx, all: boolean, isLast: boolean): void {
 }
 
 /** xlate_controller_action: a packet-in, as a userspace() datapath action (sent only when side effects are allowed). */
-export function xlateController(ctx: Ctx, maxLen: number, reason: number, controllerId: number): void {
+export function xlateController(ctx: Ctx, maxLen: number, reason: number, controllerId: number, userdata?: Uint8Array): void {
   commitActions(ctx);
-  const id = ctx.xin.recircIds.alloc(frozenState(ctx, ctx.tableId), ctx.flow);
+  // Its state has no actions and no input port, unlike a freeze's (finish_freezing__).
+  const state: FrozenState = { table: ctx.tableId, bridge: ctx.xbridge, conntracked: ctx.conntracked, actionSet: [], ofpacts: [], xport: '', userdata };
+  const id = ctx.xin.recircIds.alloc(state, ctx.flow);
   putOdp(ctx, {
     type: 'userspace', pid: 0,
     cookie: { type: 'controller', reason, dontSend: !ctx.xin.allowSideEffects, continuation: false, recircId: id, ruleCookie: ctx.ruleCookie, controllerId, maxLen },

@@ -75,7 +75,7 @@ export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
   return {
     xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
     depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
-    conntracked: false, wasMpls: false, actionSet: [], freezing: false, pause: false, frozenActions: [],
+    conntracked: false, wasMpls: false, actionSet: [], freezing: false, frozenActions: [], xport: '',
     inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, pendingEncap: false, slow: 0,
   };
 }
@@ -117,6 +117,7 @@ export function xlateActions(xin: XlateIn): XlateOut {
 
   const inPort = ctx.xbridge.ports.get(Number(ctx.flow[M.in_port]));
   if (ctx.flow[M.packet_type] !== PT_ETH && inPort && packetTypeMode(inPort) === 'legacy_l3' && ctx.tableId === 0) {
+  if (inPort && !inPort.peer) ctx.xport = `${ctx.xbridge.name}/${inPort.ofport}`;
     // From an L3 port, a packet is looked up as Ethernet with a dummy header (its dl_type came from packet_type).
     ctx.flow[M.packet_type] = PT_ETH;
     ctx.flow[M.dl_src] = ctx.flow[M.dl_dst] = 0n;
