@@ -12,7 +12,7 @@ import type { Ofpact, OfpactOf, OfpactType } from '../ofp/ofpact.js';
 import type { Subfield } from '../meta-flow/subfield.js';
 import { xreport, type Ctx } from './context.js';
 import { xlateTableAction, actionSetToList, cloneXlateActions } from './xlate.js';
-import { xlateOutputAction, xlateController, OFPR } from './output.js';
+import { xlateOutputAction, xlateOutputTrunc, xlateController, OFPR } from './output.js';
 import { composeConntrack, composeCtClear } from './conntrack.js';
 import { decMplsTtl, popMpls, pushMpls, setMplsLabel, setMplsTc, setMplsTtl } from './mpls.js';
 import { xlateGroupAction } from './group.js';
@@ -62,7 +62,7 @@ function decTtl(ctx: Ctx, ids: number[]): boolean {
 
 const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   output: (ctx, a, last, gb) => xlateOutputAction(ctx, a.port, a.maxLen, true, last, false, gb),
-  output_trunc: (ctx, a, last, gb) => xlateOutputAction(ctx, a.port, a.maxLen, true, last, true, gb),
+  output_trunc: (ctx, a, last, gb) => xlateOutputTrunc(ctx, a.port, a.maxLen, last, gb),
   output_reg: (ctx, a, last, gb) => {
     const port = subfieldValue(ctx.flow, a.src);
     if (port > 0xffffn) {

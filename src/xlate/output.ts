@@ -2,7 +2,7 @@
 // another bridge, FLOOD/ALL, the controller (compose_output_action__,
 // patch_port_output, flood_packets, xlate_controller_action).
 import { M, OFPHTN_ETHERTYPE, PT_ETH, copyFlow } from '../meta-flow/flow.js';
-import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET } from '../ofp/ports.js';
+import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET, formatPort } from '../ofp/ports.js';
 import { xreport, type Ctx, type FrozenState } from './context.js';
 import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack, cloneXlateActions } from './xlate.js';
 import { xlateNormal } from './normal.js';
@@ -39,6 +39,27 @@ export function xlateOutputAction(ctx: Ctx, port: number, maxLen: number, mayPac
     default:
       if (port !== inPort) composeOutput(ctx, port, isLast, truncate);
       else xreport(ctx, 'warn', 'skipping output to input port');
+  }
+}
+
+/** Ports output_trunc refuses, with a warning: they are not one port of the datapath. */
+const NOT_TRUNCATABLE = new Set([OFPP_TABLE, OFPP_NORMAL, OFPP_FLOOD, OFPP_ALL, OFPP_CONTROLLER, OFPP_NONE]);
+
+/**
+ * xlate_output_trunc_action: trunc(max_len) goes to the datapath ahead of
+ * the output (and of what the output commits), for a port the datapath has.
+ */
+export function xlateOutputTrunc(ctx: Ctx, port: number, maxLen: number, isLast: boolean, groupBucket: boolean): void {
+  if (NOT_TRUNCATABLE.has(port)) {
+    xreport(ctx, 'warn', `output_trunc does not support port: ${formatPort(port)}`);
+  } else if (port === Number(ctx.flow[M.in_port])) {
+    xreport(ctx, 'warn', 'skipping output to input port');
+  } else if (ctx.xbridge.ports.get(port)?.odpPort === undefined) {
+    // The truncation would happen at whatever output the patch port leads to.
+    xreport(ctx, 'error', `output_trunc does not support patch port ${formatPort(port)}`);
+  } else {
+    putOdp(ctx, { type: 'trunc', maxLen });
+    xlateOutputAction(ctx, port, 0, false, isLast, true, groupBucket);
   }
 }
 
