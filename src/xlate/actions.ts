@@ -217,6 +217,8 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
     reportActionSet(ctx, 'is');
   },
   meter: () => undefined,
+  // xlate_sample_action does nothing on a bridge without an IPFIX exporter, and no dump says whether there is one.
+  sample: (ctx) => ctx.xin.world.warnOnce('the dumps do not show IPFIX settings: sample actions are traced as OVS does with no IPFIX exporter (nothing sampled)'),
   ct: (ctx, a, last) => composeConntrack(ctx, a, last),
   ct_clear: (ctx) => composeCtClear(ctx),
   nat: (ctx, a) => { ctx.ctNat = a; },
