@@ -26,7 +26,7 @@ type AnyHandler = (ctx: Ctx, a: Ofpact, last: boolean, groupBucket: boolean) => 
 const full = (wc: Flow, name: string, bits: number) => { wc[M[name]] = allOnes(bits); };
 
 /** xlate_report_subfield: `-> NXM_NX_REG0[] is now 0x5`. */
-function reportSubfield(ctx: Ctx, sf: Subfield): void {
+export function reportSubfield(ctx: Ctx, sf: Subfield): void {
   let value: string;
   if (sf.ofs === 0 && sf.nBits >= sf.field.bits) {
     value = formatFieldValue(sf.field, getFieldValue(ctx.flow, sf.field), allOnes(sf.field.bits));

@@ -8,6 +8,7 @@ import type { Ofpact, OfpactOf } from '../ofp/ofpact.js';
 import { OFPP_ALL, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_MAX } from '../ofp/ports.js';
 import { xreport, type Ctx } from './context.js';
 import { setSubfield, subfieldValue, unwildcardSubfield } from './subfield-ops.js';
+import { reportSubfield } from './actions.js';
 
 type Learn = OfpactOf<'learn'>;
 
@@ -19,6 +20,20 @@ export function xlateLearn(ctx: Ctx, learn: Learn): void {
     return;
   }
   xreport(ctx, 'detail', formatLearnedFlow(ctx, learn));
+  const learned = belowLimit(ctx, learn);
+  if (learn.resultDst) {
+    setSubfield(ctx.flow, learn.resultDst, learned ? 1n : 0n);
+    unwildcardSubfield(ctx.wc, learn.resultDst);
+    reportSubfield(ctx, learn.resultDst);
+  }
+  if (!learned) xreport(ctx, 'detail', 'Limit exceeded, learn failed');
+}
+
+/** ofproto_flow_mod_learn: a limit counts the rules of the learned table with the learned cookie. */
+function belowLimit(ctx: Ctx, learn: Learn): boolean {
+  if (!learn.limit) return true;
+  const rules = ctx.xbridge.br.tables.get(learn.tableId) ?? [];
+  return rules.filter((r) => r.cookie === learn.cookie).length < learn.limit;
 }
 
 /** The flow_mod learn_execute builds, as xlate_learn_action prints it. */
