@@ -6,7 +6,7 @@ import {
 } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import { actionText, formatActions } from '../ofp/actions.js';
-import type { Ofpact } from '../ofp/ofpact.js';
+import type { Ofpact, OfpactOf } from '../ofp/ofpact.js';
 import type { Rule } from '../model/rule.js';
 import { commitOdpActions } from './odp-commit.js';
 import { MAX_DEPTH, MAX_RESUBMITS, nested, xreport, type Ctx, type XlateError, type XlateIn } from './context.js';
@@ -15,6 +15,7 @@ import type { OdpAction } from './odp-actions.js';
 import type { TraceNode } from './trace-tree.js';
 import { finishFreezing__ } from './conntrack.js';
 import { recircForMpls } from './mpls.js';
+import { setSubfield } from './subfield-ops.js';
 import { packetTypeMode, tnlProcessEcn, tnlWcInit, tunnelDst } from './tunnel.js';
 
 export interface XlateOut {
@@ -116,8 +117,8 @@ export function xlateActions(xin: XlateIn): XlateOut {
   if (!xin.frozen && ctx.flow[M.ct_state] & 0x20n) ctx.conntracked = true;
 
   const inPort = ctx.xbridge.ports.get(Number(ctx.flow[M.in_port]));
-  if (ctx.flow[M.packet_type] !== PT_ETH && inPort && packetTypeMode(inPort) === 'legacy_l3' && ctx.tableId === 0) {
   if (inPort && !inPort.peer) ctx.xport = `${ctx.xbridge.name}/${inPort.ofport}`;
+  if (ctx.flow[M.packet_type] !== PT_ETH && inPort && packetTypeMode(inPort) === 'legacy_l3' && ctx.tableId === 0) {
     // From an L3 port, a packet is looked up as Ethernet with a dummy header (its dl_type came from packet_type).
     ctx.flow[M.packet_type] = PT_ETH;
     ctx.flow[M.dl_src] = ctx.flow[M.dl_dst] = 0n;
@@ -277,16 +278,23 @@ export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: 
     xreport(ctx, 'action', 'drop');
     return;
   }
+  // check_pkt_larger translated the actions after it itself.
+  let exit = false;
   for (let i = 0; i < acts.length; i++) {
     const a = acts[i];
     if (ctx.error !== 'OK') break;
     recircForMpls(ctx, a);
-    if (ctx.exit || ctx.freezing) {
+    if (ctx.exit || ctx.freezing || exit) {
       if (ctx.freezing) ctx.frozenActions.push(...acts.slice(i));
       break;
     }
     const last = isLastAction && i === acts.length - 1 && ctx.actionSet.length === 0;
     xreport(ctx, 'action', actionText(a));
+    if (a.type === 'check_pkt_larger') {
+      xlateCheckPktLarger(ctx, a, acts.slice(i + 1));
+      exit = true;
+      continue;
+    }
     const handler = ACTION_HANDLERS.get(a.type);
     if (!handler) {
       xreport(ctx, 'error', `oftrace does not emulate the ${a.type} action yet`);
@@ -337,6 +345,41 @@ export function cloneXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLast: boo
   }
   ctx.actionSet = oldActionSet;
   ctx.flow.splice(0, ctx.flow.length, ...oldFlow);
+}
+
+/**
+ * xlate_check_pkt_larger: the datapath compares the packet's length, so the
+ * actions after the check are translated twice from the same packet, into
+ * check_pkt_len's gt() with the result bit set and its le() with it clear.
+ * As in OVS, the two share one copy of the action set: the first branch's
+ * pipeline end clears it, so the second starts without it.
+ */
+function xlateCheckPktLarger(ctx: Ctx, a: OfpactOf<'check_pkt_larger'>, rest: readonly Ofpact[]): void {
+  const oldActionSet = ctx.actionSet;
+  ctx.actionSet = oldActionSet.slice();
+  const oldFlow = copyFlow(ctx.flow);
+  commitActions(ctx);
+  const oldBase = copyFlow(ctx.baseFlow);
+  const oldWasMpls = ctx.wasMpls, oldConntracked = ctx.conntracked, oldExit = ctx.exit;
+  const outer = ctx.odp;
+  const branch = (larger: bigint): OdpAction[] => {
+    ctx.odp = [];
+    setSubfield(ctx.flow, a.dst, larger);
+    doXlateActions(ctx, rest, true, false);
+    if (!ctx.freezing) xlateActionSet(ctx);
+    if (ctx.freezing) finishFreezing(ctx);
+    ctx.baseFlow = copyFlow(oldBase);
+    ctx.wasMpls = oldWasMpls;
+    ctx.conntracked = oldConntracked;
+    ctx.flow.splice(0, ctx.flow.length, ...oldFlow);
+    ctx.exit = false;
+    return ctx.odp;
+  };
+  const gt = branch(1n), le = branch(0n);
+  ctx.odp = outer;
+  putOdp(ctx, { type: 'check_pkt_len', size: a.pktLen, gt, le });
+  ctx.actionSet = oldActionSet;
+  ctx.exit = oldExit;
 }
 
 /** xlate_commit_actions: bring the datapath packet in line with the flow. */
