@@ -34,6 +34,16 @@ function readInput(file: string): string {
 
 const readSpec = (file: string): CheckSpec => parseSpec(readInput(file), file);
 
+/** A report file (--junit); one that cannot be written is a usage error, not a failed check. */
+function writeReport(file: string, text: string): void {
+  if (file === '') throw new InputError('--junit needs a file name');
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new InputError(`cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  }
+}
+
 /** Runs `body`, turning input problems (bad spec, unreadable snapshot) into exit 2. */
 function guarded(io: Io, body: () => number): number {
   try {
@@ -57,7 +67,7 @@ export function checkCommand(specFile: string, opts: CheckOptions, io: Io): numb
       throw e;
     }
     const results = runCheck(spec, world);
-    if (opts.junit) writeFileSync(opts.junit, formatCheckJunit(spec, results));
+    if (opts.junit !== undefined) writeReport(opts.junit, formatCheckJunit(spec, results));
     if (opts.json) io.out(JSON.stringify(checkToJson(spec, results, world), null, 2) + '\n');
     else io.out(formatCheckText(results, io.color ?? false));
     return results.some((r) => r.mismatches.length) ? 1 : 0;

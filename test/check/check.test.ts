@@ -141,6 +141,16 @@ describe('oftrace check --junit / --json', () => {
 
   it('--json prints machine-readable results with each case\'s trace', async () => {
     const r = await check(spec([['good', 'in_port=1', ['max_outputs: 2']], ['bad', 'in_port=2', ['drop: false']]]), '--json');
+  it('a JUnit file that cannot be written is a usage error (exit 2), not a failed check', async () => {
+    const text = spec([['good', 'in_port=1', ['max_outputs: 2']]]);
+    for (const [junit, message] of [['/nonexistent/dir/x.xml', /x\.xml: cannot write \(ENOENT\)/], ['', /--junit needs a file name/]] as const) {
+      const r = await check(text, '--junit', junit);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.exitCode).toBe(2);
+    }
+  });
+
     expect(r.exitCode).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ schema: 'oftrace/check/v1', passed: 1, failed: 1 });
