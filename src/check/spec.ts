@@ -60,7 +60,10 @@ export function parseSpec(text: string, file: string): CheckSpec {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new SpecError(e.message.split('\n')[0], file, e.linePos?.[0].line ?? 1);
+    const at = lc.linePos(e.pos[0]);
+    // The parser recurses once per level of nesting, and reports running out of stack as an error of the text.
+    const message = e.message.includes('Maximum call stack') ? 'nested too deeply' : e.message.split('\n')[0];
+    throw new SpecError(message, file, at.line);
   }
   const lineOf = (n: Node | Pair | null | undefined): number => {
     const range = n && 'range' in n ? n.range : n && 'key' in n ? (n.key as Node | null)?.range : undefined;

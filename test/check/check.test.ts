@@ -103,6 +103,8 @@ describe('oftrace check: bad specs exit 2 with file:line', () => {
     ['empty expect', spec([['a', 'in_port=1', ['{}']]]).replace('expect:\n      {}', 'expect: {}'), /spec\.yaml:6: case "a": expect has no expectations/],
     ['unknown bridge', spec([['a', 'in_port=1', ['drop: true']]]).replace('bridge: br0', 'bridge: br9'), /spec\.yaml:4: case "a": br9: unknown bridge/],
     ['bad flow', spec([['a', 'in_port=1,nw_dsst=1.2.3.4', ['drop: true']]]), /spec\.yaml:5: case "a": bad flow: /],
+    ['YAML error on its own line', spec([['a', 'in_port=1', ['drop: true']]]).replace('    bridge: br0', '    bridge: br0\n    bridge: br0'), /spec\.yaml:5: Map keys must be unique/],
+    ['YAML nested too deeply', 'snapshot: ./snap\ncases: ' + '['.repeat(5000) + '\n', /spec\.yaml:2: nested too deeply\n$/],
     ['missing snapshot folder', spec([['a', 'in_port=1', ['drop: true']]]).replace('./snap', './nowhere'), /spec\.yaml:1: snapshot: .*nowhere: not a folder/],
   ];
   for (const [what, text, message] of bad) {
@@ -139,8 +141,6 @@ describe('oftrace check --junit / --json', () => {
     expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
   });
 
-  it('--json prints machine-readable results with each case\'s trace', async () => {
-    const r = await check(spec([['good', 'in_port=1', ['max_outputs: 2']], ['bad', 'in_port=2', ['drop: false']]]), '--json');
   it('a JUnit file that cannot be written is a usage error (exit 2), not a failed check', async () => {
     const text = spec([['good', 'in_port=1', ['max_outputs: 2']]]);
     for (const [junit, message] of [['/nonexistent/dir/x.xml', /x\.xml: cannot write \(ENOENT\)/], ['', /--junit needs a file name/]] as const) {
@@ -151,6 +151,8 @@ describe('oftrace check --junit / --json', () => {
     }
   });
 
+  it('--json prints machine-readable results with each case\'s trace', async () => {
+    const r = await check(spec([['good', 'in_port=1', ['max_outputs: 2']], ['bad', 'in_port=2', ['drop: false']]]), '--json');
     expect(r.exitCode).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ schema: 'oftrace/check/v1', passed: 1, failed: 1 });
