@@ -77,8 +77,23 @@ function readSource(file: string): Pick<DumpText, 'text' | 'shared'> {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(encoding);
     return bytes.buffer instanceof SharedArrayBuffer ? { text, shared: { bytes, encoding } } : { text };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(err.code === 'ENOENT' ? 'no such file' : `cannot read (${err.code ?? err.message})`, file);
+    if (e instanceof InputError) throw e;
+    throw fileError(e, file);
+  }
+}
+
+/** A file system error as an InputError naming the file. */
+function fileError(e: unknown, file: string): InputError {
+  const err = e as NodeJS.ErrnoException;
+  return new InputError(err.code === 'ENOENT' ? 'no such file' : `cannot read (${err.code ?? err.message})`, file);
+}
+
+/** Whether `path` is a folder; an entry that cannot be looked at is an InputError naming it. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (e) {
+    throw fileError(e, path);
   }
 }
 
@@ -86,7 +101,10 @@ function readSource(file: string): Pick<DumpText, 'text' | 'shared'> {
 function readBytes(file: string): Uint8Array {
   const fd = openSync(file, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    // A pipe (`<(ovs-ofctl dump-flows br-int)`) ends; a device such as /dev/zero may never.
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new InputError('a device, not a dump file', file);
+    const size = stat.size;
     if (size < SHARED_MIN_BYTES) return readFileSync(fd);
     const bytes = new Uint8Array(new SharedArrayBuffer(size));
     let at = 0;
@@ -108,15 +126,17 @@ export function listedLines(text: string): { line: string; lineNo: number }[] {
 
 /** All recognised dumps in a `--dumps` folder or sosreport root. */
 export function readDumpsDir(dir: string): DumpText[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('not a folder', dir);
+  if (!existsSync(dir) || !isFolder(dir)) throw new InputError('not a folder', dir);
   const sos = join(dir, 'sos_commands', 'openvswitch');
   const root = existsSync(sos) ? sos : dir;
+  if (!isFolder(root)) throw new InputError('not a folder', root);
   const out: DumpText[] = [];
   for (const name of readdirSync(root).sort()) {
     const what = classifyDumpName(name);
     if (!what) continue;
+    // A folder with a dump's name is not skipped: the snapshot would silently lack that dump.
     const file = join(root, name);
-    if (!statSync(file).isFile()) continue;
+    if (isFolder(file)) throw new InputError('a folder, not a dump file', file);
     out.push(readOnUse(what, file));
   }
   if (out.length === 0) throw new InputError('no OVS dumps found (expected sosreport names such as ovs-ofctl_dump-flows_br-int)', dir);

@@ -1,6 +1,7 @@
 // Bad input is reported as `oftrace: FILE[:LINE:COL]: message` with exit 1,
 // never as a crash or a stack trace; --lenient skips bad lines with a warning each.
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,30 @@ describe('bad dump-flows input', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^bridge br0 \(fail_mode secure\): 7 ports, 15 flows/m);
     expect(r.stdout).toContain('port vx1: ofport 10, datapath 4789, type vxlan');
+  });
+
+  it('reports a dump name that is a dangling link or a folder, and a sosreport whose openvswitch folder is a file', async () => {
+    const broken = join(dir, 'broken-link');
+    cpSync(new URL('../fixtures/family-tunnels/dumps/', import.meta.url).pathname, broken, { recursive: true });
+    symlinkSync(join(dir, 'gone'), join(broken, 'ovs-ofctl_dump-groups_br9'));
+    expectInputError(await runCli(['--dumps', broken, 'show']), /broken-link\/ovs-ofctl_dump-groups_br9: no such file/);
+    const folder = join(dir, 'folder-dump');
+    mkdirSync(join(folder, 'ovs-ofctl_dump-flows_br0'), { recursive: true });
+    expectInputError(await runCli(['--dumps', folder, 'show']), /ovs-ofctl_dump-flows_br0: a folder, not a dump file/);
+    const sos = join(dir, 'sos-file');
+    mkdirSync(join(sos, 'sos_commands'), { recursive: true });
+    writeFileSync(join(sos, 'sos_commands', 'openvswitch'), '');
+    expectInputError(await runCli(['--dumps', sos, 'show']), /sos_commands\/openvswitch: not a folder/);
+  });
+
+  it('refuses a device, which may never end, and reads a pipe', async () => {
+    expectInputError(await show('/dev/zero'), /\/dev\/zero: a device, not a dump file/);
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf '%s' "$0" > "$1"`, GOOD, fifo]);
+    const r = await show(fifo);
+    writer.kill();
+    expect(r.stdout).toContain('1 flows');
   });
 
   it('reports a folder without dumps', async () => {
