@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { InputError } from '../model/errors.js';
-import { readDumpsDir, readBridgeFile, readPlainFile, type DumpText } from '../ingest/sources.js';
+import { readDumpsDir, readBridgeFile, readPlainFile, type DumpKind, type DumpText } from '../ingest/sources.js';
 import { loadSnapshot } from '../ingest/load.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ProgressSink } from '../ingest/progress.js';
@@ -47,12 +47,18 @@ export interface SourceOptions {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** The option that names a dump of each kind, where it is not the kind itself. */
+const optionOf = (kind: DumpKind) => `--${({ tlv: 'tlv-map', neigh: 'neighbors' } as Partial<Record<DumpKind, string>>)[kind] ?? kind}`;
 const collectTable = (v: string, prev: number[] = []) => {
   if (!/^\d+$/.test(v) || Number(v) > 254) throw new InvalidArgumentError('expected a table number 0-254');
   return [...prev, Number(v)];
 };
 
-export function loadFromOptions(o: SourceOptions, io: Io): Snapshot {
+/**
+ * Loads the dumps the options name. Standard input can be read once: by one
+ * dump, or by what `stdinTaken` names (a --batch reading its traces from it).
+ */
+export function loadFromOptions(o: SourceOptions, io: Io, stdinTaken?: string): Snapshot {
   const dumps: DumpText[] = [];
   if (o.dumps) dumps.push(...readDumpsDir(o.dumps));
   if (o.vsctl) dumps.push(readPlainFile('vsctl', o.vsctl));
@@ -60,10 +66,20 @@ export function loadFromOptions(o: SourceOptions, io: Io): Snapshot {
   if (o.routes) dumps.push(readPlainFile('routes', o.routes));
   if (o.neighbors) dumps.push(readPlainFile('neigh', o.neighbors));
   for (const [kind, specs] of [['flows', o.flows], ['ports', o.ports], ['fdb', o.fdb], ['groups', o.groups], ['tlv', o.tlvMap]] as const) {
-    for (const spec of specs ?? []) dumps.push(readBridgeFile(kind, spec));
+    const files = new Map<string, string>();
+    for (const spec of specs ?? []) {
+      const d = readBridgeFile(kind, spec);
+      // One dump per bridge: a second one would be ignored.
+      const first = files.get(d.bridge!);
+      if (first !== undefined) throw new InputError(`bridge ${d.bridge} given twice (${first} and ${d.file})`, optionOf(kind));
+      files.set(d.bridge!, d.file);
+      dumps.push(d);
+    }
   }
   // `-` means standard input; the CLI read it up front.
-  for (const d of dumps) if (d.file === '-' && io.stdin !== undefined) d.text = io.stdin;
+  const fromStdin = dumps.filter((d) => d.file === '-');
+  if (fromStdin.length > (stdinTaken ? 0 : 1)) throw new InputError(`standard input (-) given twice: to ${[...(stdinTaken ? [stdinTaken] : []), ...fromStdin.map((d) => optionOf(d.kind))].join(' and ')}`);
+  for (const d of fromStdin) if (io.stdin !== undefined) d.text = io.stdin;
   if (dumps.length === 0) throw new InputError('no dumps given (use --dumps DIR or --flows BR=FILE ...)');
   const snap = loadSnapshot(dumps, { lenient: o.lenient, warn: (m) => io.err(m + '\n'), progress: io.progress });
   return snap;
@@ -103,7 +119,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: (s) => { if (!/unknown option/.test(s)) io.err(s); } })
     .action((_bridge, _flow, _packet, opts, command: Command) => {
-      setExit(traceCommand(loadFromOptions(opts, io), command.args, opts, io));
+      setExit(traceCommand(loadFromOptions(opts, io, opts.batch === '-' ? '--batch' : undefined), command.args, opts, io));
     });
   cmd.command('show')
     .description('print the loaded topology: bridges, ports, datapath numbers, patch peers, flows per table')

@@ -139,6 +139,13 @@ describe('bad dump-flows input', () => {
     expect(r.stdout).toContain('1 flows');
   });
 
+  it('refuses a second dump for a bridge, which would be ignored, and standard input read twice', async () => {
+    const a = file('twice-a.txt', GOOD), b = file('twice-b.txt', GOOD);
+    expectInputError(await runCli(['--flows', `br0=${a}`, '--flows', `br0=${b}`, 'show']), /^oftrace: --flows: bridge br0 given twice \(.*twice-a\.txt and .*twice-b\.txt\)\n$/);
+    expectInputError(await runCli(['--flows', 'br0=-', '--tlv-map', 'br0=-', 'show'], GOOD), /standard input \(-\) given twice: to --flows and --tlv-map/);
+    expectInputError(await runCli(['--flows', 'br0=-', '--batch', '-'], GOOD), /standard input \(-\) given twice: to --batch and --flows/);
+  });
+
   it('reports a folder without dumps', async () => {
     mkdirSync(join(dir, 'nothing'));
     expectInputError(await runCli(['--dumps', join(dir, 'nothing'), 'show']), /no OVS dumps found/);
