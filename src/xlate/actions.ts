@@ -11,7 +11,7 @@ import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp/ports.js';
 import type { Ofpact, OfpactOf, OfpactType } from '../ofp/ofpact.js';
 import type { Subfield } from '../meta-flow/subfield.js';
 import { xreport, type Ctx } from './context.js';
-import { xlateTableAction, actionSetToList, cloneXlateActions } from './xlate.js';
+import { xlateTableAction, actionSetToList, cloneXlateActions, xlateCheckPktLarger } from './xlate.js';
 import { xlateOutputAction, xlateOutputTrunc, xlateController, OFPR } from './output.js';
 import { composeConntrack, composeCtClear } from './conntrack.js';
 import { decMplsTtl, popMpls, pushMpls, setMplsLabel, setMplsTc, setMplsTtl } from './mpls.js';
@@ -20,8 +20,14 @@ import { xlateLearn } from './learn.js';
 import { subfieldValue, setSubfield, unwildcardSubfield } from './subfield-ops.js';
 import { formatActions } from '../ofp/actions.js';
 
-type Handler<T extends OfpactType> = (ctx: Ctx, a: OfpactOf<T>, last: boolean, groupBucket: boolean) => boolean | void;
-type AnyHandler = (ctx: Ctx, a: Ofpact, last: boolean, groupBucket: boolean) => boolean | void;
+/**
+ * An action's translation, given the action list it is in (`acts[at]` is the
+ * action). It returns true when the list stops there, 'rest' when it has
+ * translated the actions after it itself (check_pkt_larger).
+ */
+type Handler<T extends OfpactType> = (ctx: Ctx, a: OfpactOf<T>, last: boolean, groupBucket: boolean, acts: readonly Ofpact[], at: number) => HandlerResult;
+type AnyHandler = (ctx: Ctx, a: Ofpact, last: boolean, groupBucket: boolean, acts: readonly Ofpact[], at: number) => HandlerResult;
+type HandlerResult = boolean | 'rest' | void;
 
 const full = (wc: Flow, name: string, bits: number) => { wc[M[name]] = allOnes(bits); };
 
@@ -223,6 +229,10 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   ct_clear: (ctx) => composeCtClear(ctx),
   nat: (ctx, a) => { ctx.ctNat = a; },
   clone: (ctx, a, last) => cloneXlateActions(ctx, a.actions, last),
+  check_pkt_larger: (ctx, a, _last, _groupBucket, acts, at) => {
+    xlateCheckPktLarger(ctx, a, acts.slice(at + 1));
+    return 'rest';
+  },
   stack_push: (ctx, a) => {
     unwildcardSubfield(ctx.wc, a.subfield);
     STACKS.get(ctx)?.push(subfieldValue(ctx.flow, a.subfield)) ?? STACKS.set(ctx, [subfieldValue(ctx.flow, a.subfield)]);

@@ -278,7 +278,7 @@ export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: 
     xreport(ctx, 'action', 'drop');
     return;
   }
-  // check_pkt_larger translated the actions after it itself.
+  // An action translated the ones after it itself (do_xlate_actions's own `exit`).
   let exit = false;
   for (let i = 0; i < acts.length; i++) {
     const a = acts[i];
@@ -290,17 +290,17 @@ export function doXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLastAction: 
     }
     const last = isLastAction && i === acts.length - 1 && ctx.actionSet.length === 0;
     xreport(ctx, 'action', actionText(a));
-    if (a.type === 'check_pkt_larger') {
-      xlateCheckPktLarger(ctx, a, acts.slice(i + 1));
-      exit = true;
-      continue;
-    }
     const handler = ACTION_HANDLERS.get(a.type);
     if (!handler) {
       xreport(ctx, 'error', `oftrace does not emulate the ${a.type} action yet`);
       continue;
     }
-    if (handler(ctx, a, last, groupBucket) === true) return;
+    const result = handler(ctx, a, last, groupBucket, acts, i);
+    if (result === true) return;
+    if (result === 'rest') {
+      exit = true;
+      continue;
+    }
     // A freeze that ends translation (a select group waiting for its dp_hash)
     // resumes with this action after the recirculation.
     if (ctx.error === 'OK' && ctx.exit && ctx.freezing && ctx.frozenActions.length === 0) {
@@ -354,7 +354,7 @@ export function cloneXlateActions(ctx: Ctx, acts: readonly Ofpact[], isLast: boo
  * As in OVS, the two share one copy of the action set: the first branch's
  * pipeline end clears it, so the second starts without it.
  */
-function xlateCheckPktLarger(ctx: Ctx, a: OfpactOf<'check_pkt_larger'>, rest: readonly Ofpact[]): void {
+export function xlateCheckPktLarger(ctx: Ctx, a: OfpactOf<'check_pkt_larger'>, rest: readonly Ofpact[]): void {
   const oldActionSet = ctx.actionSet;
   ctx.actionSet = oldActionSet.slice();
   const oldFlow = copyFlow(ctx.flow);
