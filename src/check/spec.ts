@@ -37,6 +37,8 @@ export interface CheckCase {
   line: number;
   bridgeLine: number;
   flowLine: number;
+  /** Spec line of each item of the port and table lists, for names the snapshot does not have. */
+  itemLines: Partial<Record<StringListKey, number[]>>;
 }
 
 export interface CheckSpec {
@@ -50,6 +52,7 @@ export interface CheckSpec {
 export class SpecError extends InputError {}
 
 const STRING_LIST_KEYS = ['outputs_include', 'outputs_exclude', 'visits'] as const;
+export type StringListKey = (typeof STRING_LIST_KEYS)[number];
 const EXPECT_KEYS: readonly ExpectKey[] = [
   ...STRING_LIST_KEYS, 'max_outputs', 'drop', 'datapath_actions', 'megaflow', 'loop',
 ];
@@ -139,6 +142,7 @@ export function parseSpec(text: string, file: string): CheckSpec {
     const exp = keyed(expectPair.value, `${where}: expect`, EXPECT_KEYS);
     if (exp.size === 0) fail(`${where}: expect has no expectations`, expectPair);
     const expect: Expect = {};
+    const itemLines: CheckCase['itemLines'] = {};
     for (const k of STRING_LIST_KEYS) {
       const p = exp.get(k);
       if (!p) continue;
@@ -147,6 +151,7 @@ export function parseSpec(text: string, file: string): CheckSpec {
         for (const v of list) if (!/^[^:\s]+:\d+$/.test(v.text)) fail(`${where}: visits: ${JSON.stringify(v.text)} is not BRIDGE:TABLE`, v.node);
       }
       expect[k] = list.map((v) => v.text);
+      itemLines[k] = list.map((v) => lineOf(v.node));
     }
     const n = exp.get('max_outputs');
     if (n) {
@@ -168,7 +173,7 @@ export function parseSpec(text: string, file: string): CheckSpec {
       bridge: scalar(need('bridge'), `${where}: bridge`, 'string') as string,
       flow: scalar(need('flow'), `${where}: flow`, 'string') as string,
       ctNext, ctNextText, expect,
-      line: lineOf(item as Node), bridgeLine: lineOf(need('bridge')), flowLine: lineOf(need('flow')),
+      line: lineOf(item as Node), bridgeLine: lineOf(need('bridge')), flowLine: lineOf(need('flow')), itemLines,
     };
   });
 

@@ -106,6 +106,11 @@ describe('oftrace check: bad specs exit 2 with file:line', () => {
     ['YAML error on its own line', spec([['a', 'in_port=1', ['drop: true']]]).replace('    bridge: br0', '    bridge: br0\n    bridge: br0'), /spec\.yaml:5: Map keys must be unique/],
     ['YAML nested too deeply', 'snapshot: ./snap\ncases: ' + '['.repeat(5000) + '\n', /spec\.yaml:2: nested too deeply\n$/],
     ['missing snapshot folder', spec([['a', 'in_port=1', ['drop: true']]]).replace('./snap', './nowhere'), /spec\.yaml:1: snapshot: .*nowhere: not a folder/],
+    // A misspelt port would make `outputs_exclude` pass whatever the packet does.
+    ['outputs_exclude names no port', spec([['a', 'in_port=1', ['outputs_exclude:', '  - p2', '  - tap9']]]), /spec\.yaml:9: case "a": outputs_exclude: no port named "tap9" in the snapshot\n$/],
+    ['outputs_include names no OpenFlow port', spec([['a', 'in_port=1', ['outputs_include: [p2, 7]']]]), /spec\.yaml:7: case "a": outputs_include: no bridge has OpenFlow port 7\n$/],
+    ['visits names no bridge', spec([['a', 'in_port=1', ['visits: ["br0:0", "br1:0"]']]]), /spec\.yaml:7: case "a": visits: no bridge named "br1" in the snapshot\n$/],
+    ['visits names no table', spec([['a', 'in_port=1', ['visits: ["br0:255"]']]]), /spec\.yaml:7: case "a": visits: "br0:255": tables are numbered 0 to 254\n$/],
   ];
   for (const [what, text, message] of bad) {
     it(what, async () => {
