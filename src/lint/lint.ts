@@ -1,12 +1,13 @@
 // `oftrace lint`: static mistakes in a bridge's flow tables and ports that no
 // single trace shows — rules that can never match, jumps into empty tables,
 // outputs to ports that do not exist, patch ports that lead nowhere.
-import { N_MEMBERS } from '../meta-flow/flow.js';
+import type { Flow } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import type { Ofpact } from '../ofp/ofpact.js';
 import { OFPP_MAX, formatPort } from '../ofp/ports.js';
 import type { Bridge, Interface, Snapshot, SourceRef } from '../model/snapshot.js';
 import type { Rule } from '../model/rule.js';
+import { maskKey } from '../model/rule-groups.js';
 
 export type FindingKind = 'shadowed' | 'empty-table' | 'no-such-port' | 'patch-peer';
 
@@ -26,26 +27,59 @@ export function lintBridge(snap: Snapshot, br: Bridge): Finding[] {
 const ruleText = (r: Rule) => [`table=${r.table}`, `priority=${r.priority}`, formatMatch(r.match)].filter(Boolean).join(',');
 const isConjunctive = (r: Rule) => r.actions.some((a) => a.type === 'conjunction');
 
-/** Does every packet `b` matches also match `a`? (a's mask is within b's and they agree on it.) */
-function covers(a: Rule, b: Rule): boolean {
-  const am = a.match, bm = b.match;
-  for (let m = 0; m < N_MEMBERS; m++) {
-    const w = am.wc[m];
-    if (!w) continue;
-    if ((w & ~bm.wc[m]) !== 0n || (am.flow[m] & w) !== (bm.flow[m] & w)) return false;
-  }
-  return true;
+/** One mask's rules of a table, by their values under it: the rule a packet with those values would meet first. */
+interface MaskIndex {
+  wc: Flow;
+  members: number[];
+  first: Map<string, { rule: Rule; at: number }>;
 }
 
-/** Rules a strictly higher-priority rule of the same table always wins over. */
+/** `flow`'s values under an index's mask, as a key of MaskIndex.first. */
+function valuesKey(flow: Flow, ix: MaskIndex): string {
+  let key = '';
+  for (const m of ix.members) key += (flow[m] & ix.wc[m]).toString(36) + ',';
+  return key;
+}
+
+/** Whether mask `a` matches only bits that mask `b` matches too. */
+function maskWithin(a: MaskIndex, b: Flow): boolean {
+  return a.members.every((m) => (a.wc[m] & ~b[m]) === 0n);
+}
+
+/**
+ * Rules a strictly higher-priority rule of the same table always wins over:
+ * one whose mask lies within the rule's and which agrees with it there.
+ * Rules are indexed by mask and values, so an OVN-size table of thousands of
+ * rules costs a lookup per mask rather than a comparison per pair of rules.
+ */
 function shadowed(br: Bridge): Finding[] {
   const out: Finding[] = [];
   for (const rules of br.tables.values()) {
-    // A conjunction clause decides nothing alone, so it shadows nothing.
-    const byPriority = rules.filter((r) => !isConjunctive(r)).sort((x, y) => y.priority - x.priority);
+    const byMask = new Map<string, MaskIndex>();
+    rules.forEach((rule, at) => {
+      // A conjunction clause decides nothing alone, so it shadows nothing.
+      if (isConjunctive(rule)) return;
+      const { wc } = rule.match;
+      const key = maskKey(wc);
+      let ix = byMask.get(key);
+      if (!ix) byMask.set(key, (ix = { wc, members: [...wc.keys()].filter((m) => wc[m]), first: new Map() }));
+      const values = valuesKey(rule.match.flow, ix);
+      const seen = ix.first.get(values);
+      if (!seen || rule.priority > seen.rule.priority) ix.first.set(values, { rule, at });
+    });
+    const within = new Map<string, MaskIndex[]>();
     for (const b of rules) {
-      const a = byPriority.find((r) => r.priority > b.priority && covers(r, b));
-      if (a) {
+      const key = maskKey(b.match.wc);
+      let masks = within.get(key);
+      if (!masks) within.set(key, (masks = [...byMask.values()].filter((ix) => maskWithin(ix, b.match.wc))));
+      // The highest priority wins; between equals, the first in the dump.
+      let best: { rule: Rule; at: number } | undefined;
+      for (const ix of masks) {
+        const a = ix.first.get(valuesKey(b.match.flow, ix));
+        if (a && a.rule.priority > b.priority && (!best || a.rule.priority > best.rule.priority || (a.rule.priority === best.rule.priority && a.at < best.at))) best = a;
+      }
+      if (best) {
+        const a = best.rule;
         out.push({
           kind: 'shadowed', bridge: br.name, source: b.source,
           message: `${ruleText(b)} can never match: shadowed by ${ruleText(a)} (${a.source.file}:${a.source.line})`,
@@ -71,7 +105,7 @@ function jumpsAndOutputs(br: Bridge): Finding[] {
     for (const a of allActions(acts)) {
       // resubmit's table 255 means "this table", which is not empty.
       const table = a.type === 'goto_table' || (a.type === 'resubmit' && a.tableId !== 255) ? a.tableId : undefined;
-      if (table !== undefined && !br.tables.get(table)?.length) {
+      if (table !== undefined && !br.tables.source(table)?.count) {
         out.push({ kind: 'empty-table', bridge: br.name, source, message: `${what}: ${a.type} to table ${table}, which has no rules` });
       }
       const port = a.type === 'output' || a.type === 'output_trunc' || a.type === 'enqueue' ? a.port : undefined;

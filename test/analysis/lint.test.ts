@@ -1,5 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/api.js';
+import { parseFlowsDump } from '../../src/ingest/flows.js';
+import type { Rule } from '../../src/model/rule.js';
+import { prng } from '../../tools/prng.js';
 import { root } from './helpers.js';
 
 const dumps = (f: string) => root(`test/analysis/lint-dumps/${f}`);
@@ -35,5 +41,47 @@ describe('oftrace lint', () => {
 
   it('rejects an unknown bridge', async () => {
     expect((await runCli([...SYNTHETIC, 'lint', 'nope'])).exitCode).toBe(2);
+  });
+});
+
+describe('oftrace lint: shadowed rules, as a definition', () => {
+  /** Every packet `b` matches also matches `a`: a's mask lies within b's and they agree on it. */
+  const covers = (a: Rule, b: Rule) => a.match.wc.every((w, m) => !w || ((w & ~b.match.wc[m]) === 0n && (a.match.flow[m] & w) === (b.match.flow[m] & w)));
+  const isConjunctive = (r: Rule) => r.actions.some((a) => a.type === 'conjunction');
+
+  it('reports, for each rule, the first rule by priority then dump order that covers it at a higher priority', async () => {
+    const rand = prng(11);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const dir = mkdtempSync(join(tmpdir(), 'oftrace-lint-'));
+    for (let round = 0; round < 20; round++) {
+      // Small value pools, so rules often share masks and values.
+      const lines = Array.from({ length: 120 }, () => {
+        const items = [`priority=${pick([1, 2, 3, 5])}`];
+        if (rand() < 0.7) items.push(pick(['ip', 'tcp', 'udp']));
+        if (rand() < 0.5) items.push(`in_port=${pick([1, 2])}`);
+        if (rand() < 0.4) items.push(`reg0=${pick(['0x1', '0x3', '0x1/0x1', '0/0x2'])}`);
+        const l3 = items.some((x) => ['ip', 'tcp', 'udp'].includes(x));
+        if (l3 && rand() < 0.6) items.push(`nw_src=${pick(['10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24', '10.1.2.3', '10.2.0.0/16'])}`);
+        if (l3 && items.includes('tcp') && rand() < 0.5) items.push(`tp_dst=${pick([80, 443])}`);
+        const conj = rand() < 0.05;
+        return ` table=${round % 2}, ${items.join(',')} actions=${conj ? 'conjunction(1,1/2)' : 'drop'}`;
+      });
+      const file = join(dir, `flows-${round}.txt`);
+      writeFileSync(file, 'NXST_FLOW reply (xid=0x4):\n' + lines.join('\n') + '\n');
+      const rules = parseFlowsDump(lines.join('\n'), { file }).rules;
+      const expected: string[] = [];
+      for (const b of rules) {
+        const a = rules.filter((r) => r.table === b.table && !isConjunctive(r)).sort((x, y) => y.priority - x.priority)
+          .find((r) => r.priority > b.priority && covers(r, b));
+        if (a) expected.push(`${b.source.line}<-${a.source.line}`);
+      }
+      const r = await runCli(['--flows', `br0=${file}`, 'lint', 'br0']);
+      const found = r.stdout.split('\n').flatMap((l) => {
+        const m = /^\S+:(\d+): .* can never match: shadowed by .* \(\S+:(\d+)\)$/.exec(l);
+        return m ? [`${Number(m[1]) - 1}<-${Number(m[2]) - 1}`] : [];
+      });
+      expect(found.sort()).toEqual(expected.sort());
+      expect(expected.length).toBeGreaterThan(0);
+    }
   });
 });
