@@ -54,6 +54,11 @@ export class RuleTables {
     return [...this.sources.keys()].sort((a, b) => a - b);
   }
 
+  /** Each table's number of rules, by increasing table id, without parsing. */
+  counts(): [number, number][] {
+    return this.keys().map((t) => [t, this.sources.get(t)!.count]);
+  }
+
   entries(): [number, Rule[]][] {
     return this.keys().map((t) => [t, this.get(t)!]);
   }
