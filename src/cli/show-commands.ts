@@ -43,16 +43,24 @@ export function flowsCommand(snap: Snapshot, bridge: string, o: { table?: number
     throw new InputError('--table: expected a table id from 0 to 254');
   }
   const names = portNames(br);
-  const rules = [...br.tables.entries()].sort((a, b) => a[0] - b[0])
-    .filter(([t]) => o.table === undefined || t === o.table)
-    .flatMap(([, r]) => r);
-  if (o.json) {
-    io.out(JSON.stringify(rules.map((r) => ({
-      table: r.table, priority: r.priority, cookie: '0x' + r.cookie.toString(16),
-      match: formatMatch(r.match, undefined, names), actions: formatActions(r.actions, names), source: r.source,
-    })), null, 2) + '\n');
-  } else {
-    for (const r of rules) io.out(formatRule(r, names) + '\n');
+  // A table at a time, parsed once and let go (a million flows need not fit in memory parsed);
+  // the JSON array is written as JSON.stringify(rules, null, 2) writes it.
+  let first = true;
+  for (const [t, rules] of br.tables.eachOnce()) {
+    if (o.table !== undefined && t !== o.table) continue;
+    for (const r of rules) {
+      if (!o.json) {
+        io.out(formatRule(r, names) + '\n');
+        continue;
+      }
+      const json = JSON.stringify({
+        table: r.table, priority: r.priority, cookie: '0x' + r.cookie.toString(16),
+        match: formatMatch(r.match, undefined, names), actions: formatActions(r.actions, names), source: r.source,
+      }, null, 2);
+      io.out(`${first ? '[\n' : ',\n'}  ${json.replaceAll('\n', '\n  ')}`);
+      first = false;
+    }
   }
+  if (o.json) io.out(first ? '[]\n' : '\n]\n');
   return 0;
 }

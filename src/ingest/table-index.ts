@@ -311,6 +311,10 @@ export class IndexedTable implements TableSource {
     return Array.from({ length: this.count }, (_, i) => this.rule(i));
   }
 
+  rulesOnce(): Rule[] {
+    return Array.from({ length: this.count }, (_, i) => this.built[i] ?? ruleAt(this.lines, i, this.ctx));
+  }
+
   groups(): RuleGroup[] {
     this.fileAll();
     return this.shapes.map((s) => new LazyGroup(this, s));

@@ -20,7 +20,15 @@ export interface Finding {
 }
 
 export function lintBridge(snap: Snapshot, br: Bridge): Finding[] {
-  return [...shadowed(br), ...jumpsAndOutputs(br), ...patchPeers(snap, br)];
+  const shadows: Finding[] = [], jumps: Finding[] = [];
+  const check = actionChecker(br, jumps);
+  // A table at a time, each parsed once and let go: a million-flow bridge need not fit in memory parsed.
+  for (const [, rules] of br.tables.eachOnce()) {
+    shadows.push(...shadowed(br, rules));
+    for (const r of rules) check(r.actions, ruleText(r), r.source);
+  }
+  for (const g of br.groups.values()) for (const b of g.buckets) check(b.actions, `group_id=${g.groupId}`, g.source);
+  return [...shadows, ...jumps, ...patchPeers(snap, br)];
 }
 
 /** The rule as ovs-ofctl add-flow would take it, minus actions: `table=55,priority=100,metadata=0x2`. */
@@ -47,44 +55,42 @@ function maskWithin(a: MaskIndex, b: Flow): boolean {
 }
 
 /**
- * Rules a strictly higher-priority rule of the same table always wins over:
+ * The rules of one table that a strictly higher-priority rule of the table always wins over:
  * one whose mask lies within the rule's and which agrees with it there.
  * Rules are indexed by mask and values, so an OVN-size table of thousands of
  * rules costs a lookup per mask rather than a comparison per pair of rules.
  */
-function shadowed(br: Bridge): Finding[] {
+function shadowed(br: Bridge, rules: readonly Rule[]): Finding[] {
   const out: Finding[] = [];
-  for (const rules of br.tables.values()) {
-    const byMask = new Map<string, MaskIndex>();
-    rules.forEach((rule, at) => {
-      // A conjunction clause decides nothing alone, so it shadows nothing.
-      if (isConjunctive(rule)) return;
-      const { wc } = rule.match;
-      const key = maskKey(wc);
-      let ix = byMask.get(key);
-      if (!ix) byMask.set(key, (ix = { wc, members: [...wc.keys()].filter((m) => wc[m]), first: new Map() }));
-      const values = valuesKey(rule.match.flow, ix);
-      const seen = ix.first.get(values);
-      if (!seen || rule.priority > seen.rule.priority) ix.first.set(values, { rule, at });
-    });
-    const within = new Map<string, MaskIndex[]>();
-    for (const b of rules) {
-      const key = maskKey(b.match.wc);
-      let masks = within.get(key);
-      if (!masks) within.set(key, (masks = [...byMask.values()].filter((ix) => maskWithin(ix, b.match.wc))));
-      // The highest priority wins; between equals, the first in the dump.
-      let best: { rule: Rule; at: number } | undefined;
-      for (const ix of masks) {
-        const a = ix.first.get(valuesKey(b.match.flow, ix));
-        if (a && a.rule.priority > b.priority && (!best || a.rule.priority > best.rule.priority || (a.rule.priority === best.rule.priority && a.at < best.at))) best = a;
-      }
-      if (best) {
-        const a = best.rule;
-        out.push({
-          kind: 'shadowed', bridge: br.name, source: b.source,
-          message: `${ruleText(b)} can never match: shadowed by ${ruleText(a)} (${a.source.file}:${a.source.line})`,
-        });
-      }
+  const byMask = new Map<string, MaskIndex>();
+  rules.forEach((rule, at) => {
+    // A conjunction clause decides nothing alone, so it shadows nothing.
+    if (isConjunctive(rule)) return;
+    const { wc } = rule.match;
+    const key = maskKey(wc);
+    let ix = byMask.get(key);
+    if (!ix) byMask.set(key, (ix = { wc, members: [...wc.keys()].filter((m) => wc[m]), first: new Map() }));
+    const values = valuesKey(rule.match.flow, ix);
+    const seen = ix.first.get(values);
+    if (!seen || rule.priority > seen.rule.priority) ix.first.set(values, { rule, at });
+  });
+  const within = new Map<string, MaskIndex[]>();
+  for (const b of rules) {
+    const key = maskKey(b.match.wc);
+    let masks = within.get(key);
+    if (!masks) within.set(key, (masks = [...byMask.values()].filter((ix) => maskWithin(ix, b.match.wc))));
+    // The highest priority wins; between equals, the first in the dump.
+    let best: { rule: Rule; at: number } | undefined;
+    for (const ix of masks) {
+      const a = ix.first.get(valuesKey(b.match.flow, ix));
+      if (a && a.rule.priority > b.priority && (!best || a.rule.priority > best.rule.priority || (a.rule.priority === best.rule.priority && a.at < best.at))) best = a;
+    }
+    if (best) {
+      const a = best.rule;
+      out.push({
+        kind: 'shadowed', bridge: br.name, source: b.source,
+        message: `${ruleText(b)} can never match: shadowed by ${ruleText(a)} (${a.source.file}:${a.source.line})`,
+      });
     }
   }
   return out;
@@ -98,10 +104,10 @@ function* allActions(acts: readonly Ofpact[]): Generator<Ofpact> {
   }
 }
 
-function jumpsAndOutputs(br: Bridge): Finding[] {
-  const out: Finding[] = [];
+/** Checks an action list for jumps to empty tables and outputs to ports the bridge lacks, into `out`. */
+function actionChecker(br: Bridge, out: Finding[]): (acts: readonly Ofpact[], what: string, source: SourceRef) => void {
   const ofports = knownOfports(br);
-  const check = (acts: readonly Ofpact[], what: string, source: SourceRef) => {
+  return (acts, what, source) => {
     for (const a of allActions(acts)) {
       // resubmit's table 255 means "this table", which is not empty.
       const table = a.type === 'goto_table' || (a.type === 'resubmit' && a.tableId !== 255) ? a.tableId : undefined;
@@ -114,9 +120,6 @@ function jumpsAndOutputs(br: Bridge): Finding[] {
       }
     }
   };
-  for (const rules of br.tables.values()) for (const r of rules) check(r.actions, ruleText(r), r.source);
-  for (const g of br.groups.values()) for (const b of g.buckets) check(b.actions, `group_id=${g.groupId}`, g.source);
-  return out;
 }
 
 /** The bridge's OpenFlow port numbers, or undefined when some interface's number is unknown (no ofctl show). */

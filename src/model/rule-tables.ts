@@ -10,6 +10,11 @@ export interface TableSource {
   readonly count: number;
   /** Every rule, in dump order. */
   rules(): Rule[];
+  /**
+   * Every rule, in dump order, without keeping those it parses: one pass
+   * over a table (lint, `flows`) leaves a million-flow dump unparsed behind it.
+   */
+  rulesOnce(): Rule[];
   /** The rules grouped by mask, for a classifier; a new set of groups per call. */
   groups(): RuleGroup[];
 }
@@ -22,6 +27,10 @@ class BuiltRules implements TableSource {
   }
 
   rules(): Rule[] {
+    return this.list;
+  }
+
+  rulesOnce(): Rule[] {
     return this.list;
   }
 
@@ -52,6 +61,11 @@ export class RuleTables {
   /** Table ids in increasing order, without parsing. */
   keys(): number[] {
     return [...this.sources.keys()].sort((a, b) => a - b);
+  }
+
+  /** Each table's rules once (TableSource.rulesOnce), by increasing table id. */
+  *eachOnce(): Generator<[number, Rule[]]> {
+    for (const t of this.keys()) yield [t, this.sources.get(t)!.rulesOnce()];
   }
 
   /** Each table's number of rules, by increasing table id, without parsing. */
