@@ -3,7 +3,7 @@
 // group_set_selection_method): all/indirect run every bucket, select picks
 // one by hash, fast_failover the first live one.  Each bucket runs on a copy
 // of the packet, like a clone.
-import { M, allOnes, ETH_TYPE, IPPROTO, copyFlow } from '../meta-flow/flow.js';
+import { M, allOnes, copyFlow } from '../meta-flow/flow.js';
 import { fieldByName, getFieldValue, unwildcardField, FIELDS, type Field } from '../meta-flow/field.js';
 import { prereqsOk } from '../meta-flow/prereqs.js';
 import { parseFieldValue } from '../ofp/field-value.js';
@@ -11,7 +11,7 @@ import { OFPP_CONTROLLER, OFPP_NONE, formatPort, parsePort } from '../ofp/ports.
 import type { Bucket, Group } from '../model/group.js';
 import { nested, xreport, type Ctx } from './context.js';
 import { actionSetToList, doXlateActions, finishFreezing, resourceCheck } from './xlate.js';
-import { flowHashSymmetricL4, hashBytes, hashUint64 } from './hash.js';
+import { flowHashSymmetricL4, flowMaskHashFields, hashBytes, hashUint64 } from './hash.js';
 import { hashInt } from './hmap-order.js';
 
 /** Liveness checks follow watch_group chains at most this deep (MAX_LIVENESS_RECURSION). */
@@ -152,7 +152,7 @@ function pickSelectGroup(ctx: Ctx, group: Group): Bucket | undefined {
   const sel = selection(group);
   switch (sel.method) {
     case 'default': {
-      maskSymmetricL4(ctx);
+      flowMaskHashFields(ctx.flow, ctx.wc, 'symmetric_l4');
       return bestLiveBucket(ctx, group, flowHashSymmetricL4(ctx.flow, 0));
     }
     case 'hash':
@@ -160,31 +160,6 @@ function pickSelectGroup(ctx: Ctx, group: Group): Bucket | undefined {
     case 'dp_hash':
       return pickDpHash(ctx, group, sel);
   }
-}
-
-/** flow_mask_hash_fields(NX_HASH_FIELDS_SYMMETRIC_L4) */
-function maskSymmetricL4(ctx: Ctx): void {
-  const { flow, wc } = ctx;
-  wc[M.dl_src] = allOnes(48);
-  wc[M.dl_dst] = allOnes(48);
-  if (flow[M.dl_type] === ETH_TYPE.IP) {
-    wc[M.nw_src] = allOnes(32);
-    wc[M.nw_dst] = allOnes(32);
-  } else if (flow[M.dl_type] === ETH_TYPE.IPV6) {
-    wc[M.ipv6_src] = allOnes(128);
-    wc[M.ipv6_dst] = allOnes(128);
-  }
-  if (flow[M.dl_type] === ETH_TYPE.IP || flow[M.dl_type] === ETH_TYPE.IPV6) {
-    wc[M.nw_proto] = 0xffn;
-    if (flow[M.nw_proto] !== IPPROTO.UDP) {
-      // flow_unwildcard_tp_ports: ICMP type and code are 8 bits.
-      const ports = flow[M.nw_proto] === IPPROTO.ICMP ? 0xffn : 0xffffn;
-      wc[M.tp_src] |= ports;
-      wc[M.tp_dst] |= ports;
-    }
-  }
-  wc[M.vlan_tci0] |= 0x1fffn;
-  wc[M.vlan_tci1] |= 0x1fffn;
 }
 
 /** pick_hash_fields_select_group's basis: the group's fields (in field-id order), masked. */
