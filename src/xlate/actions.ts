@@ -17,7 +17,8 @@ import { composeConntrack, composeCtClear } from './conntrack.js';
 import { decMplsTtl, popMpls, pushMpls, setMplsLabel, setMplsTc, setMplsTtl } from './mpls.js';
 import { xlateGroupAction } from './group.js';
 import { xlateLearn } from './learn.js';
-import { subfieldValue, setSubfield, unwildcardSubfield } from './subfield-ops.js';
+import { subfieldValue, setSubfield, unwildcardSubfield, regLoad } from './subfield-ops.js';
+import { xlateMultipath } from './multipath.js';
 import { formatActions } from '../ofp/actions.js';
 
 /**
@@ -233,6 +234,10 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
     xlateCheckPktLarger(ctx, a, acts.slice(at + 1));
     return 'rest';
   },
+  multipath: (ctx, a) => {
+    xlateMultipath(ctx, a);
+    reportSubfield(ctx, a.dst);
+  },
   stack_push: (ctx, a) => {
     unwildcardSubfield(ctx.wc, a.subfield);
     STACKS.get(ctx)?.push(subfieldValue(ctx.flow, a.subfield)) ?? STACKS.set(ctx, [subfieldValue(ctx.flow, a.subfield)]);
@@ -243,8 +248,7 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
       xreport(ctx, 'error', 'stack underflow');
       return;
     }
-    unwildcardSubfield(ctx.wc, a.subfield);
-    setSubfield(ctx.flow, a.subfield, v);
+    regLoad(ctx.flow, ctx.wc, a.subfield, v);
     reportSubfield(ctx, a.subfield);
   },
 };

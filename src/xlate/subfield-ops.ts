@@ -17,3 +17,9 @@ export function setSubfield(flow: Flow, sf: Subfield, value: bigint): void {
 export function unwildcardSubfield(wc: Flow, sf: Subfield): void {
   unwildcardField(wc, sf.field, sfMask(sf));
 }
+
+/** nxm_reg_load: write `value` into `sf`, which the megaflow then matches. */
+export function regLoad(flow: Flow, wc: Flow, sf: Subfield, value: bigint): void {
+  unwildcardSubfield(wc, sf);
+  setSubfield(flow, sf, value);
+}
