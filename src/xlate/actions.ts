@@ -18,6 +18,7 @@ import { decMplsTtl, popMpls, pushMpls, setMplsLabel, setMplsTc, setMplsTtl } fr
 import { xlateGroupAction } from './group.js';
 import { xlateLearn } from './learn.js';
 import { subfieldValue, setSubfield, unwildcardSubfield, regLoad } from './subfield-ops.js';
+import { bundleExecute } from './bundle.js';
 import { xlateMultipath } from './multipath.js';
 import { formatActions } from '../ofp/actions.js';
 
@@ -79,6 +80,15 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
     xreport(ctx, 'detail', `output port is ${port}`);
     unwildcardSubfield(ctx.wc, a.src);
     xlateOutputAction(ctx, Number(port), a.maxLen, false, last, false, gb);
+  },
+  bundle: (ctx, a, last, gb) => {
+    const port = bundleExecute(ctx, a);
+    if (a.dst) {
+      regLoad(ctx.flow, ctx.wc, a.dst, BigInt(port));
+      reportSubfield(ctx, a.dst);
+    } else {
+      xlateOutputAction(ctx, port, 0, false, last, false, gb);
+    }
   },
   group: (ctx, a, last) => xlateGroupAction(ctx, a.groupId, last),
   controller: (ctx, a) => {

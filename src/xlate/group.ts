@@ -84,8 +84,12 @@ function watchPort(ctx: Ctx, bucket: Bucket): number {
   return typeof p === 'number' ? p : parsePort(p, ctx.xbridge.names) ?? OFPP_NONE;
 }
 
-/** odp_port_is_alive: the port exists and has carrier. */
-function portIsAlive(ctx: Ctx, ofport: number): boolean {
+/**
+ * odp_port_is_alive, also the bundle action's member_enabled_cb: the port
+ * exists and may be enabled, i.e. has carrier (LACP, BFD and CFM, which can
+ * also disable a port, leave no trace in the dumps).
+ */
+export function portIsAlive(ctx: Ctx, ofport: number): boolean {
   const xport = ctx.xbridge.ports.get(ofport);
   return xport !== undefined && !xport.iface.state?.includes('LINK_DOWN');
 }
