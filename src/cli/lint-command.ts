@@ -9,7 +9,7 @@ export function lintCommand(snap: Snapshot, bridgeName: string | undefined, io: 
     io.err(`${bridgeName}: unknown bridge\n`);
     return 2;
   }
-  const findings = bridges.flatMap((br) => lintBridge(snap, br!));
+  const findings = bridges.flatMap((br) => lintBridge(snap, br!, io.progress));
   for (const f of findings) io.out(formatFinding(f) + '\n');
   return findings.length ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import type { Ofpact } from '../ofp/ofpact.js';
 import { OFPP_MAX, formatPort } from '../ofp/ports.js';
 import type { Bridge, Interface, Snapshot, SourceRef } from '../model/snapshot.js';
 import type { Rule } from '../model/rule.js';
+import type { ProgressSink } from '../ingest/progress.js';
 import { maskKey } from '../model/rule-groups.js';
 
 export type FindingKind = 'shadowed' | 'empty-table' | 'no-such-port' | 'patch-peer';
@@ -19,13 +20,17 @@ export interface Finding {
   message: string;
 }
 
-export function lintBridge(snap: Snapshot, br: Bridge): Finding[] {
+/** Lints a bridge, reporting to `progress` the rules read so far (a million take a while). */
+export function lintBridge(snap: Snapshot, br: Bridge, progress?: ProgressSink): Finding[] {
   const shadows: Finding[] = [], jumps: Finding[] = [];
   const check = actionChecker(br, jumps);
+  const total = br.tables.counts().reduce((n, [, c]) => n + c, 0);
+  let done = 0;
   // A table at a time, each parsed once and let go: a million-flow bridge need not fit in memory parsed.
   for (const [, rules] of br.tables.eachOnce()) {
     shadows.push(...shadowed(br, rules));
     for (const r of rules) check(r.actions, ruleText(r), r.source);
+    progress?.(`linting ${br.name}`, (done += rules.length), total);
   }
   for (const g of br.groups.values()) for (const b of g.buckets) check(b.actions, `group_id=${g.groupId}`, g.source);
   return [...shadows, ...jumps, ...patchPeers(snap, br)];

@@ -39,6 +39,14 @@ describe('oftrace lint', () => {
     expect(r.stdout).toMatch(/ovs-ofctl_dump-flows_br-int:12: table=0,priority=0 can never match: shadowed by table=0,priority=1 \(\S+:11\)\n$/);
   });
 
+  it('reports its progress table by table, up to every rule of the bridge (a million-flow lint takes a while)', async () => {
+    const reports: [string, number, number][] = [];
+    await runCli([...SYNTHETIC, 'lint', 'br0'], undefined, { progress: (what, done, total) => reports.push([what, done, total]) });
+    const lint = reports.filter(([what]) => what === 'linting br0');
+    expect(lint.map(([, done]) => done)).toEqual([3, 4]);
+    expect(lint.every(([, , total]) => total === 4)).toBe(true);
+  });
+
   it('rejects an unknown bridge', async () => {
     expect((await runCli([...SYNTHETIC, 'lint', 'nope'])).exitCode).toBe(2);
   });
