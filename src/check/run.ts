@@ -65,7 +65,7 @@ export function tracePacket(world: World, p: Packet): Traced | string {
  * failure: a misspelt port in `outputs_exclude` would otherwise pass forever.
  */
 export function runCheck(spec: CheckSpec, world: World): CaseResult[] {
-  for (const c of spec.cases) checkNames(spec.file, c, world);
+  checkNames(spec, world);
   const traced = spec.cases.map((c) => {
     const t = tracePacket(world, c);
     if (typeof t === 'string') throw new SpecError(`case ${JSON.stringify(c.name)}: ${t}`, spec.file, t.startsWith('bad flow') ? c.flowLine : c.bridgeLine);
@@ -74,25 +74,28 @@ export function runCheck(spec: CheckSpec, world: World): CaseResult[] {
   return spec.cases.map((c, i) => ({ case: c, traced: traced[i], mismatches: evaluate(c.expect, traced[i].facts) }));
 }
 
-/** Every port in the case's output lists and every bridge in its `visits` must be in the snapshot. */
-function checkNames(file: string, c: CheckCase, world: World): void {
+/** Every port in the cases' output lists and every bridge in their `visits` must be in the snapshot. */
+function checkNames(spec: CheckSpec, world: World): void {
   const ports = [...world.bridges.values()].flatMap((b) => [...b.ports.values()]);
-  const fail = (k: keyof CheckCase['itemLines'], i: number, msg: string): never => {
-    throw new SpecError(`case ${JSON.stringify(c.name)}: ${k}: ${msg}`, file, c.itemLines[k]![i]);
-  };
-  for (const k of ['outputs_include', 'outputs_exclude'] as const) {
-    c.expect[k]?.forEach((port, i) => {
-      if (port === 'LOCAL' || ports.some((x) => x.name === port)) return;
-      if (/^\d+$/.test(port)) {
-        if (!ports.some((x) => x.ofport === Number(port))) fail(k, i, `no bridge has OpenFlow port ${port}`);
-      } else fail(k, i, `no port named ${JSON.stringify(port)} in the snapshot`);
+  const names = new Set(ports.map((x) => x.name)), ofports = new Set(ports.map((x) => x.ofport));
+  for (const c of spec.cases) {
+    const fail = (k: keyof CheckCase['itemLines'], i: number, msg: string): never => {
+      throw new SpecError(`case ${JSON.stringify(c.name)}: ${k}: ${msg}`, spec.file, c.itemLines[k]![i]);
+    };
+    for (const k of ['outputs_include', 'outputs_exclude'] as const) {
+      c.expect[k]?.forEach((port, i) => {
+        if (port === 'LOCAL' || names.has(port)) return;
+        if (/^\d+$/.test(port)) {
+          if (!ofports.has(Number(port))) fail(k, i, `no bridge has OpenFlow port ${port}`);
+        } else fail(k, i, `no port named ${JSON.stringify(port)} in the snapshot`);
+      });
+    }
+    c.expect.visits?.forEach((v, i) => {
+      const bridge = v.slice(0, v.lastIndexOf(':'));
+      if (!world.bridges.has(bridge)) fail('visits', i, `no bridge named ${JSON.stringify(bridge)} in the snapshot`);
+      if (Number(v.slice(bridge.length + 1)) > 254) fail('visits', i, `${JSON.stringify(v)}: tables are numbered 0 to 254`);
     });
   }
-  c.expect.visits?.forEach((v, i) => {
-    const bridge = v.slice(0, v.lastIndexOf(':'));
-    if (!world.bridges.has(bridge)) fail('visits', i, `no bridge named ${JSON.stringify(bridge)} in the snapshot`);
-    if (Number(v.slice(bridge.length + 1)) > 254) fail('visits', i, `${JSON.stringify(v)}: tables are numbered 0 to 254`);
-  });
 }
 
 export function evaluate(expect: Expect, facts: TraceFacts): Mismatch[] {
