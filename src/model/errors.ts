@@ -9,7 +9,7 @@ export class InputError extends Error {
     readonly line?: number,
     readonly column?: number,
   ) {
-    super(formatLocation(file, line, column) + message);
+    super(formatLocation(file, line, column) + elideLongRuns(message));
     this.name = 'InputError';
   }
 }
@@ -29,6 +29,14 @@ function formatLocation(file?: string, line?: number, column?: number): string {
   if (file === undefined) return '';
   if (line === undefined) return `${file}: `;
   return column === undefined ? `${file}:${line}: ` : `${file}:${line}:${column}: `;
+}
+
+/** Longer runs of characters without a blank or separator are cut: a bad 5,000-character value is not echoed whole. */
+const LONGEST_RUN = 200;
+
+/** The message with each over-long run (no blank, `:`, `,` or `=`) cut to its start, `...`, and its length. */
+function elideLongRuns(message: string): string {
+  return message.replace(new RegExp(`[^\\s:,=]{${LONGEST_RUN + 1},}`, 'g'), (run) => `${run.slice(0, 60)}...(${run.length} characters)`);
 }
 
 /** Quote a token for an error message without flooding the terminal. */

@@ -99,6 +99,11 @@ describe('bad dump-flows input', () => {
     expect(r.stdout).toContain('1 flows');
   });
 
+  it('cuts a bad value of thousands of characters short in the message, keeping its start and length', async () => {
+    const r = await show(file('long-value.txt', ` priority=1,ip,nw_dst=${'x'.repeat(5000)} actions=drop\n`));
+    expectInputError(r, /long-value\.txt:1:23: bad value for nw_dst: x{60}\.\.\.\(5000 characters\): could not convert to IP address\n$/);
+  });
+
   it('reports a missing file', async () => {
     expectInputError(await show(join(dir, 'nope.txt')), /nope\.txt: no such file/);
     expectInputError(await runCli(['--dumps', join(dir, 'nope'), 'show']), /nope: not a folder/);
