@@ -46,8 +46,7 @@ export function flowsCommand(snap: Snapshot, bridge: string, o: { table?: number
   // A table at a time, parsed once and let go (a million flows need not fit in memory parsed);
   // the JSON array is written as JSON.stringify(rules, null, 2) writes it.
   let first = true;
-  for (const [t, rules] of br.tables.eachOnce()) {
-    if (o.table !== undefined && t !== o.table) continue;
+  for (const [, rules] of br.tables.eachOnce(o.table)) {
     for (const r of rules) {
       if (!o.json) {
         io.out(formatRule(r, names) + '\n');

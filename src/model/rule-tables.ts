@@ -63,9 +63,9 @@ export class RuleTables {
     return [...this.sources.keys()].sort((a, b) => a - b);
   }
 
-  /** Each table's rules once (TableSource.rulesOnce), by increasing table id. */
-  *eachOnce(): Generator<[number, Rule[]]> {
-    for (const t of this.keys()) yield [t, this.sources.get(t)!.rulesOnce()];
+  /** Each table's rules once (TableSource.rulesOnce), by increasing table id; only `table`'s when given. */
+  *eachOnce(table?: number): Generator<[number, Rule[]]> {
+    for (const t of this.keys()) if (table === undefined || t === table) yield [t, this.sources.get(t)!.rulesOnce()];
   }
 
   /** Each table's number of rules, by increasing table id, without parsing. */
