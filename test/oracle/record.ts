@@ -157,7 +157,7 @@ export async function recordScenario(s: Scenario, outDir: string): Promise<Recor
   return withSandbox((sb) => {
     s.bridges.forEach((b, i) => buildBridge(sb, b, i));
     for (const b of s.bridges) {
-      const tlv = b.tlv_map && sb.ofctl('add-tlv-map', b.name, b.tlv_map);
+      const tlv = b.tlv_map && sb.ofctl(...(b.ofctl_protocol ? ['-O', b.ofctl_protocol] : []), 'add-tlv-map', b.name, b.tlv_map);
       if (tlv && tlv.exit !== 0) throw new Error(`scenario ${s.name}: add-tlv-map ${b.name}: ${tlv.stderr.trim()}`);
       addFromFile(sb, s.name, b, 'groups', b.groups ?? []);
       addFromFile(sb, s.name, b, 'flows', b.flows ?? []);
