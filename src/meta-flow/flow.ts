@@ -112,6 +112,13 @@ export const isMplsEthType = (t: bigint) => t === ETH_TYPE.MPLS || t === ETH_TYP
 /** packet_type (namespace << 16 | type): PT_ETH is Ethernet, namespace OFPHTN_ETHERTYPE an L3 packet by Ethertype. */
 export const PT_ETH = 0n;
 export const OFPHTN_ETHERTYPE = 1n;
+/** The packet_type of an L3 packet with Ethertype `type` (PACKET_TYPE(OFPHTN_ETHERTYPE, type)). */
+export const l3PacketType = (type: bigint) => (OFPHTN_ETHERTYPE << 16n) | type;
+export const PT_IPV4 = l3PacketType(ETH_TYPE.IP);
+export const PT_IPV6 = l3PacketType(ETH_TYPE.IPV6);
+export const PT_NSH = l3PacketType(ETH_TYPE.NSH);
+export const PT_MPLS = l3PacketType(ETH_TYPE.MPLS);
+export const PT_MPLS_MC = l3PacketType(ETH_TYPE.MPLS_MCAST);
 
 /**
  * get_dl_type: the Ethertype of an Ethernet packet, or the one an L3

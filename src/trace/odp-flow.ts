@@ -6,7 +6,7 @@ import { InputError } from '../model/errors.js';
 import { CT_STATE_NAMES, TCP_FLAG_NAMES, TUN_FLAG_NAMES, formatFlags } from '../meta-flow/match.js';
 import {
   M, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_LATER, ETH_TYPE_MIN, FLOW_DL_TYPE_NONE, MAX_MPLS_LABELS, MPLS_BOS_MASK,
-  isVlanEthType, OFPHTN_ETHERTYPE, type Flow,
+  isVlanEthType, OFPHTN_ETHERTYPE, l3PacketType, type Flow,
 } from '../meta-flow/flow.js';
 import { formatHex, formatIpv4, formatIpv6, parseIpv6 } from '../meta-flow/values.js';
 import { KEY_ATTRS, TNL_F, formatGeneveOptions, formatKeyAttr, formatMplsLse, formatVlanTci, type GeneveOption, type KeyField, type SetAttr } from '../xlate/odp-actions.js';
@@ -612,6 +612,6 @@ function keyToFlow(f: Flow, key: OdpKeyAttr[]): string | undefined {
     if (pt.ns === OFPHTN_ETHERTYPE) f[M.dl_type] = pt.id ?? 0n;
   }
   if (putKey(f, attrs, 'eth')) f[M.packet_type] = 0n;
-  else if (attrs.has('eth_type')) f[M.packet_type] = (OFPHTN_ETHERTYPE << 16n) | value(attrs, 'eth_type')!;
+  else if (attrs.has('eth_type')) f[M.packet_type] = l3PacketType(value(attrs, 'eth_type')!);
   return ethertype(f, attrs) ?? (isVlanEthType(f[M.dl_type]) ? vlanOnward(f, attrs) : l2_5Onward(f, attrs));
 }

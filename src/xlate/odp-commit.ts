@@ -3,7 +3,7 @@
 // ('base') into set/push/pop datapath actions, then make 'base' match. While
 // doing so it un-wildcards in 'wc' the bits the emitted actions depend on.
 import { InputError, OvsAbortError } from '../model/errors.js';
-import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as MPLS, VLAN_TCI_MEMBERS as VLANS, isMplsEthType as isMpls, OFPHTN_ETHERTYPE, PT_ETH, isIpAny, type Flow } from '../meta-flow/flow.js';
+import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as MPLS, VLAN_TCI_MEMBERS as VLANS, isMplsEthType as isMpls, OFPHTN_ETHERTYPE, PT_ETH, PT_NSH, PT_MPLS, PT_MPLS_MC, isIpAny, type Flow } from '../meta-flow/flow.js';
 import { KEY_ATTRS, maskIsExact, tunnelKeyFromFlow, type KeyAttr, type KeyValues, type OdpAction, type SetAttr } from './odp-actions.js';
 
 /** enum slow_path_reason bits (lib/odp-util.h). */
@@ -24,10 +24,6 @@ export interface CommitOptions {
    */
   vlanTpids?: { flow: number[]; base: number[] };
 }
-
-const PT_NSH = (1n << 16n) | ETH_TYPE.NSH;
-const PT_MPLS = (1n << 16n) | ETH_TYPE.MPLS;
-const PT_MPLS_MC = (1n << 16n) | ETH_TYPE.MPLS_MCAST;
 
 const ones = (bits: number) => (1n << BigInt(bits)) - 1n;
 

@@ -1,7 +1,7 @@
 // Sending the packet somewhere: OpenFlow output ports, patch ports into
 // another bridge, FLOOD/ALL, the controller (compose_output_action__,
 // patch_port_output, flood_packets, xlate_controller_action).
-import { M, OFPHTN_ETHERTYPE, PT_ETH, copyFlow } from '../meta-flow/flow.js';
+import { M, PT_ETH, copyFlow, l3PacketType } from '../meta-flow/flow.js';
 import { OFPP_ALL, OFPP_CONTROLLER, OFPP_FLOOD, OFPP_IN_PORT, OFPP_NONE, OFPP_NORMAL, OFPP_TABLE, OFPP_UNSET, formatPort } from '../ofp/ports.js';
 import { xreport, type Ctx, type FrozenState } from './context.js';
 import { commitActions, putOdp, xlateTableAction, xlateActionSet, finishFreezing, clearConntrack, cloneXlateActions } from './xlate.js';
@@ -89,7 +89,7 @@ export function composeOutput(ctx: Ctx, ofport: number, isLast: boolean, truncat
   const savedTpids = ctx.vlanTpids.flow;
   if (flow[M.packet_type] === PT_ETH && mode === 'legacy_l3') {
     // An L3 port takes the packet without its Ethernet header (pop_eth), one never pushed included.
-    flow[M.packet_type] = (OFPHTN_ETHERTYPE << 16n) | flow[M.dl_type];
+    flow[M.packet_type] = l3PacketType(flow[M.dl_type]);
     ctx.pendingEncap = false;
   }
   const tunnel = tunnelConfig(xport);
