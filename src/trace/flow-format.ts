@@ -44,7 +44,8 @@ export function wildcardsForPacket(f: Flow): Flow {
       if (f[M.mpls_lse0 + i] & 0x100n) break;
     }
     return wc;
-  } else if (dlType === ETH_TYPE.NSH) {
+  } else if (f[M.dl_type] === ETH_TYPE.NSH) {
+    // OVS looks at the member here, which a flow given as packet_type=(1,0x894f) leaves 0.
     for (const n of ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4']) full(wc, n);
   } else {
     return wc;

@@ -2,7 +2,6 @@
 // PACKET`): eth_from_hex() reads the bytes, and OVS traces the flow that
 // flow_extract() finds in them, keeping only the metadata of FLOW
 // (pkt_metadata_from_flow: in_port, marks, tunnel, conntrack state).
-import { InputError } from '../model/errors.js';
 import {
   M, MEMBERS, newFlow, ETH_TYPE, IPPROTO, VLAN_CFI, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, ETH_TYPE_MIN, FLOW_DL_TYPE_NONE,
   MAX_MPLS_LABELS, MPLS_BOS_MASK, MPLS_LSE_MEMBERS, VLAN_TCI_MEMBERS, isMplsEthType, isVlanEthType, type Flow,
@@ -236,6 +235,24 @@ function arp(d: Bytes, f: Flow): void {
   f[M.arp_tha] = d.be(18, 6);
 }
 
+/** parse_nsh: the base and service path headers, and MD1's context; what follows is opaque. */
+function nsh(d: Bytes, f: Flow): void {
+  const NSH_BASE_HDR_LEN = 8, NSH_M_TYPE1_LEN = 24;
+  if (d.size < NSH_BASE_HDR_LEN) return;
+  const word = d.be(0, 2);
+  const length = Number(word & 0x3fn) * 4;
+  if (length > d.size || word >> 14n !== 0n) return;
+  const mdtype = d.be(2, 1);
+  if (mdtype === 1n && length !== NSH_M_TYPE1_LEN) return;
+  f[M.nsh_flags] = (word >> 12n) & 3n;
+  f[M.nsh_ttl] = (word >> 6n) & 0x3fn;
+  f[M.nsh_mdtype] = mdtype;
+  f[M.nsh_np] = d.be(3, 1);
+  f[M.nsh_spi] = d.be(4, 3);
+  f[M.nsh_si] = d.be(7, 1);
+  if (mdtype === 1n) [M.nsh_c1, M.nsh_c2, M.nsh_c3, M.nsh_c4].forEach((m, i) => { f[m] = d.be(8 + 4 * i, 4); });
+}
+
 /**
  * flow_extract(): the flow of `packet` received with the metadata of `md`.
  * Everything else in `md` (registers, metadata, header fields) is dropped.
@@ -265,7 +282,10 @@ export function flowExtract(packet: Uint8Array, md: Flow): Flow {
     arp(d, f);
     return f;
   }
-  if (dlType === ETH_TYPE.NSH) throw new InputError('NSH packets are not supported');
+  if (dlType === ETH_TYPE.NSH) {
+    nsh(d, f);
+    return f;
+  }
   if (dlType !== ETH_TYPE.IP && dlType !== ETH_TYPE.IPV6) return f;
   const l3 = (dlType === ETH_TYPE.IP ? ipv4 : ipv6)(d, f);
   if (l3 === 'none') return f;
