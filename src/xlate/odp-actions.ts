@@ -106,6 +106,31 @@ export const KEY_ATTRS = {
 
 export type SetAttr = keyof typeof KEY_ATTRS;
 
+/**
+ * The NSH key (struct ovs_key_nsh) as set(nsh(...)) prints it: name, Flow
+ * member, width. Its own action since OVS commits and prints it apart
+ * (commit_set_nsh_action, format_odp_set_nsh).
+ */
+export const NSH_KEY: readonly (readonly [name: string, member: number, bits: number])[] = [
+  ['flags', M.nsh_flags, 8], ['ttl', M.nsh_ttl, 8], ['mdtype', M.nsh_mdtype, 8], ['np', M.nsh_np, 8],
+  ['spi', M.nsh_spi, 24], ['si', M.nsh_si, 8],
+  ['c1', M.nsh_c1, 32], ['c2', M.nsh_c2, 32], ['c3', M.nsh_c3, 32], ['c4', M.nsh_c4, 32],
+];
+
+/** format_nsh_key_mask: unmasked fields are left out; bytes print in decimal when exact, wider fields in hex. */
+function formatNshKeyMask(key: readonly bigint[], mask: readonly bigint[]): string {
+  const parts: string[] = [];
+  NSH_KEY.forEach(([name, , bits], i) => {
+    const v = key[i], m = mask[i];
+    if (!m) return;
+    if (bits === 8) parts.push(m === 0xffn ? `${name}=${v}` : `${name}=0x${hex2(v)}/0x${hex2(m)}`);
+    else parts.push(`${name}=0x${v.toString(16)}${m === ones(bits) ? '' : `/0x${m.toString(16).padStart(8, '0')}`}`);
+  });
+  return parts.join(',');
+}
+
+const hex2 = (v: bigint) => v.toString(16).padStart(2, '0');
+
 /** Field values by print name ("" for single-valued attributes: skb_priority, skb_mark, mpls). */
 export type KeyValues = Record<string, bigint>;
 
@@ -200,6 +225,8 @@ export type OdpAction =
   | { type: 'pop_eth' }
   | { type: 'push_nsh'; flags: number; ttl: number; mdtype: number; np: number; spi: number; si: number; context: number[]; md2?: Uint8Array }
   | { type: 'pop_nsh' }
+  /** OVS_ACTION_ATTR_SET_MASKED of the NSH key: values (already masked) and masks in NSH_KEY order. */
+  | { type: 'set_nsh'; key: bigint[]; mask: bigint[] }
   | {
       type: 'ct'; commit?: boolean; forceCommit?: boolean; zone?: number;
       mark?: { value: number; mask: number }; label?: { value: bigint; mask: bigint };
@@ -407,6 +434,7 @@ export function formatOdpAction(a: OdpAction): string {
       return s + ')';
     }
     case 'pop_nsh': return 'pop_nsh()';
+    case 'set_nsh': return `set(nsh(${formatNshKeyMask(a.key, a.mask)}))`;
     case 'ct': return formatCt(a);
     case 'ct_clear': return 'ct_clear';
     case 'recirc': return `recirc(${hx(a.id >>> 0)})`;

@@ -2,9 +2,9 @@
 // OpenFlow pipeline sees it ('flow') and as the datapath currently has it
 // ('base') into set/push/pop datapath actions, then make 'base' match. While
 // doing so it un-wildcards in 'wc' the bits the emitted actions depend on.
-import { InputError, OvsAbortError } from '../model/errors.js';
+import { OvsAbortError } from '../model/errors.js';
 import { ETH_TYPE, IPPROTO, M, N_MEMBERS, VLAN_CFI, MPLS_BOS_MASK, MPLS_LSE_MEMBERS as MPLS, VLAN_TCI_MEMBERS as VLANS, isMplsEthType as isMpls, OFPHTN_ETHERTYPE, PT_ETH, PT_NSH, PT_MPLS, PT_MPLS_MC, isIpAny, type Flow } from '../meta-flow/flow.js';
-import { KEY_ATTRS, maskIsExact, tunnelKeyFromFlow, type KeyAttr, type KeyValues, type OdpAction, type SetAttr } from './odp-actions.js';
+import { KEY_ATTRS, NSH_KEY, maskIsExact, tunnelKeyFromFlow, type KeyAttr, type KeyValues, type OdpAction, type SetAttr } from './odp-actions.js';
 
 /** enum slow_path_reason bits (lib/odp-util.h). */
 export const SLOW_ACTION = 1 << 5;
@@ -45,9 +45,7 @@ export function commitOdpActions(flow: Flow, base: Flow, wc: Flow, out: OdpActio
     commitMpls(flow, base, out, false);
     mplsDone = true;
   }
-  if (flow[M.dl_type] === ETH_TYPE.NSH && NSH_MEMBERS.some((m) => flow[m] !== base[m])) {
-    throw new InputError('oftrace does not support committing a changed NSH header (set(nsh(...)))');
-  }
+  commitNsh(flow, base, wc, out);
   const slow1 = commitNw(flow, base, wc, out, useMasked);
   commitPorts(flow, base, wc, out, useMasked);
   const slow2 = commitIcmp(flow, base, wc, out);
@@ -75,7 +73,6 @@ export function commitOdpTunnelAction(flow: Flow, base: Flow, out: OdpAction[], 
 
 // struct flow_tnl: everything up to the first non-tunnel member.
 const TUNNEL_MEMBERS = Array.from({ length: M.metadata }, (_, i) => i);
-const NSH_MEMBERS = ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4'].map((n) => M[n]);
 
 /**
  * OVS's commit(): if any field of the key differs, emit a masked set (only the
@@ -115,6 +112,22 @@ function commitKey(
   for (const f of fields) f.put(base, key[f.name], false);
   for (const f of fields) f.put(wc, mask[f.name] | orig[f.name], true);
   return true;
+}
+
+/**
+ * commit_set_nsh_action: a masked set of the NSH header (mdtype and np are
+ * not writable). Only MD1 packets have context fields in the key; an MD2
+ * set prints them as zeros under the full mask its formatter starts from.
+ */
+function commitNsh(flow: Flow, base: Flow, wc: Flow, out: OdpAction[]): void {
+  if (flow[M.dl_type] !== ETH_TYPE.NSH) return;
+  const md1 = flow[M.nsh_mdtype] === 1n;
+  const nshKey = (f: Flow) => NSH_KEY.map(([name, m]) => (name[0] === 'c' && !md1 ? 0n : f[m]));
+  const key = nshKey(flow), baseKey = nshKey(base);
+  if (key.every((v, i) => v === baseKey[i])) return;
+  const mask = NSH_KEY.map(([name, m]) => (name === 'mdtype' || name === 'np' ? 0n : name[0] === 'c' && !md1 ? ones(32) : wc[m]));
+  out.push({ type: 'set_nsh', key: key.map((v, i) => v & mask[i]), mask });
+  NSH_KEY.forEach(([, m], i) => { base[m] = key[i]; });
 }
 
 function commitNw(flow: Flow, base: Flow, wc: Flow, out: OdpAction[], useMasked: boolean): number {
