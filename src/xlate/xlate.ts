@@ -150,9 +150,15 @@ function ingressAllowed(ctx: Ctx): boolean {
 /** The end of xlate_actions; errors that `goto exit` skip xlate_wc_finish, so their megaflow keeps every bit looked at. */
 function finish(ctx: Ctx, initial: Flow, trace: TraceNode[], wcFinish = true): XlateOut {
   if (wcFinish) finishWildcards(ctx, initial);
-  // xlate_optimize_odp_actions: a clone() the actions end with protects nothing after it.
-  const last = ctx.odp[ctx.odp.length - 1];
-  if (ctx.error === 'OK' && last?.type === 'clone') ctx.odp.splice(ctx.odp.length - 1, 1, ...last.actions);
+  if (ctx.error !== 'OK') {
+    // A failed translation installs a drop flow, whatever was committed before the failure.
+    ctx.odp = [];
+    ctx.slow = 0;
+  } else {
+    // xlate_optimize_odp_actions: a clone() the actions end with protects nothing after it.
+    const last = ctx.odp[ctx.odp.length - 1];
+    if (last?.type === 'clone') ctx.odp.splice(ctx.odp.length - 1, 1, ...last.actions);
+  }
   return { trace, flow: ctx.flow, wc: ctx.wc, odp: ctx.odp, error: ctx.error, slow: ctx.slow };
 }
 
