@@ -15,7 +15,7 @@ const IP_DSCP_MASK = 0xfcn;
 
 
 /** flow_count_mpls_labels: counting looks at (so un-wildcards) every BOS bit up to the bottom label. */
-function countLabels(flow: Flow, wc: Flow): number {
+export function countLabels(flow: Flow, wc: Flow): number {
   if (!isMpls(flow[M.dl_type])) return 0;
   let n = 0;
   for (let i = 0; i < FLOW_MAX_MPLS_LABELS; i++) {
@@ -26,22 +26,14 @@ function countLabels(flow: Flow, wc: Flow): number {
   return n;
 }
 
-/** compose_mpls_push_action + flow_push_mpls. */
-export function pushMpls(ctx: Ctx, ethertype: number): void {
-  const flow = ctx.flow, wc = ctx.wc;
-  const n = countLabels(flow, wc);
-  if (n >= FLOW_MAX_MPLS_LABELS) {
-    ctx.error = 'Too many MPLS labels';
-    return;
-  }
+/** flow_push_mpls onto a flow with `n` labels, clearing L3 and L4 (every caller here does). */
+export function flowPushMpls(flow: Flow, wc: Flow, n: number, ethertype: bigint): void {
   if (n) {
     // The new label copies the outer one, without its bottom-of-stack bit.
     for (let i = 0; i < n; i++) wc[LSE[i]] = 0xffffffffn;
     for (let i = n; i >= 1; i--) flow[LSE[i]] = flow[LSE[i - 1]];
     flow[LSE[0]] = flow[LSE[1]] & ~MPLS_BOS_MASK;
   } else {
-    // The first label: the datapath must first see the L3 changes so far.
-    commitActions(ctx);
     const label = flow[M.dl_type] === ETH_TYPE.IPV6 ? 2n : 0n; // IPv6/IPv4 explicit null
     let tc = 0n, ttl = 64n;
     if (isIpAny(flow)) {
@@ -55,28 +47,49 @@ export function pushMpls(ctx: Ctx, ethertype: number): void {
     for (let m = M.nw_src; m < N_MEMBERS; m++) flow[m] = 0n;
     flow[M.dp_hash] = 0n;
   }
-  flow[M.dl_type] = BigInt(ethertype);
+  flow[M.dl_type] = ethertype;
 }
 
-/** compose_mpls_pop_action + flow_pop_mpls. */
-export function popMpls(ctx: Ctx, ethertype: number): void {
-  const flow = ctx.flow, wc = ctx.wc;
-  const n = countLabels(flow, wc);
-  if (n === 0) return;
+/** compose_mpls_push_action. */
+export function pushMpls(ctx: Ctx, ethertype: number): void {
+  const n = countLabels(ctx.flow, ctx.wc);
+  if (n >= FLOW_MAX_MPLS_LABELS) {
+    ctx.error = 'Too many MPLS labels';
+    return;
+  }
+  // The first label: the datapath must first see the L3 changes so far.
+  if (!n) commitActions(ctx);
+  flowPushMpls(ctx.flow, ctx.wc, n, BigInt(ethertype));
+}
+
+/** flow_pop_mpls from a flow with `n` labels: false when there is none, or the last slot would need a label the flow does not have. */
+export function flowPopMpls(flow: Flow, wc: Flow, n: number, ethertype: bigint): boolean {
+  if (n === 0) return false;
   if (n === FLOW_MAX_MPLS_LABELS) {
     wc[LSE[n - 1]] |= MPLS_BOS_MASK;
-    if (!(flow[LSE[n - 1]] & MPLS_BOS_MASK)) {
-      // What would fill the last slot is unknown: OVS gives up on the packet.
-      ctx.error = 'Too many MPLS labels';
-      ctx.odp.length = 0;
-      return;
-    }
+    if (!(flow[LSE[n - 1]] & MPLS_BOS_MASK)) return false;
   }
   for (let i = 1; i < n; i++) wc[LSE[i]] = 0xffffffffn;
   for (let i = 1; i < n; i++) flow[LSE[i - 1]] = flow[LSE[i]];
   flow[LSE[n - 1]] = 0n;
-  flow[M.dl_type] = BigInt(ethertype);
-  if (!isMpls(BigInt(ethertype))) ctx.wasMpls = true;
+  flow[M.dl_type] = ethertype;
+  return true;
+}
+
+/** Too many labels to pop one: OVS gives up on the packet, and on the datapath actions so far. */
+export function tooManyLabels(ctx: Ctx): void {
+  ctx.error = 'Too many MPLS labels';
+  ctx.odp.length = 0;
+}
+
+/** compose_mpls_pop_action. */
+export function popMpls(ctx: Ctx, ethertype: number): void {
+  const n = countLabels(ctx.flow, ctx.wc);
+  if (flowPopMpls(ctx.flow, ctx.wc, n, BigInt(ethertype))) {
+    if (!isMpls(BigInt(ethertype))) ctx.wasMpls = true;
+  } else if (n >= FLOW_MAX_MPLS_LABELS) {
+    tooManyLabels(ctx);
+  }
 }
 
 /** compose_set_mpls_{label,tc,ttl}_action: rewrite part of the outermost label, if there is one. */
