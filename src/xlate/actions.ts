@@ -20,6 +20,7 @@ import { xlateLearn } from './learn.js';
 import { subfieldValue, setSubfield, unwildcardSubfield, regLoad } from './subfield-ops.js';
 import { bundleExecute } from './bundle.js';
 import { xlateMultipath } from './multipath.js';
+import { decNshTtl, xlateDecap, xlateEncap } from './encap.js';
 import { formatActions } from '../ofp/actions.js';
 
 /**
@@ -203,6 +204,16 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
     ctx.wc[M.nw_ttl] = 0xffn;
     full(ctx.wc, 'nw_proto', 8);
     return decTtl(ctx, a.controllerIds);
+  },
+  dec_nsh_ttl: (ctx) => decNshTtl(ctx),
+  encap: (ctx, a) => xlateEncap(ctx, a),
+  decap: (ctx, a, _last, _groupBucket, acts, at) => {
+    if (!xlateDecap(ctx, a) || ctx.error !== 'OK') return;
+    // Recirculate for the inner packet. OVS steps past the next action before
+    // its loop steps again, so the action right after decap() is never run.
+    ctx.exit = ctx.freezing = true;
+    ctx.frozenActions.push(...acts.slice(at + 2));
+    return true;
   },
   set_tunnel: (ctx, a) => { ctx.flow[M.tun_id] = a.tunId; },
   set_queue: (ctx, a) => {

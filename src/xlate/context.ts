@@ -91,6 +91,10 @@ export interface Ctx {
   vlanTpids: { flow: number[]; base: number[] };
   /** The flow has an Ethernet header the datapath packet does not have yet (push_eth at the next commit). */
   pendingEncap: boolean;
+  /** A decap() left the datapath packet with a header to pop at the next commit (pop_nsh). */
+  pendingDecap: boolean;
+  /** encap(nsh(md_type=2,...)): the MD2 TLVs the next commit's push_nsh carries (ctx->encap_data). */
+  encapData?: Uint8Array;
   /** Does the datapath already have a copy of the packet in flight (slow path bits). */
   slow: number;
 }

@@ -77,7 +77,7 @@ export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
     xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
     depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
     conntracked: false, wasMpls: false, actionSet: [], freezing: false, frozenActions: [], xport: '',
-    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, pendingEncap: false, slow: 0,
+    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, pendingEncap: false, pendingDecap: false, slow: 0,
   };
 }
 
@@ -391,8 +391,11 @@ export function xlateCheckPktLarger(ctx: Ctx, a: OfpactOf<'check_pkt_larger'>, r
 /** xlate_commit_actions: bring the datapath packet in line with the flow. */
 export function commitActions(ctx: Ctx): void {
   const before = ctx.odp.length;
-  ctx.slow |= commitOdpActions(ctx.flow, ctx.baseFlow, ctx.wc, ctx.odp, { vlanTpids: ctx.vlanTpids, pendingEncap: ctx.pendingEncap });
-  ctx.pendingEncap = false;
+  ctx.slow |= commitOdpActions(ctx.flow, ctx.baseFlow, ctx.wc, ctx.odp, {
+    vlanTpids: ctx.vlanTpids, pendingEncap: ctx.pendingEncap, pendingDecap: ctx.pendingDecap, encapData: ctx.encapData,
+  });
+  ctx.pendingEncap = ctx.pendingDecap = false;
+  ctx.encapData = undefined;
   for (let i = before; i < ctx.odp.length; i++) ctx.odpSize += odpSize(ctx.odp[i]);
 }
 
