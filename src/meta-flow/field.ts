@@ -134,6 +134,14 @@ function markPresent(flow: Flow, member: number): void {
   if (option >= 0 && option < 64) flow[M.tun_metadata_present] |= 1n << BigInt(option);
 }
 
+/** tun_metadata_delete: the packet stops carrying the option (its bits stay, unseen). */
+export function deleteTunMetadata(flow: Flow, f: Field): void {
+  for (const s of f.segments) {
+    const option = s.member - M.tun_metadata0;
+    if (option >= 0 && option < 64) flow[M.tun_metadata_present] &= ~(1n << BigInt(option));
+  }
+}
+
 /** OR `mask` (field units) into a wildcards flow: the bits become significant. */
 export function unwildcardField(wc: Flow, f: Field, mask: bigint = allOnes(f.bits)): void {
   for (const s of f.segments) {

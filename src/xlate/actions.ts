@@ -1,7 +1,7 @@
 // What each OpenFlow action does to the packet, the megaflow mask and the
 // datapath actions: one handler per ofpact type (do_xlate_actions' switch).
 // A handler returning true stops the current action list, as OVS's `return`.
-import { setFieldValue, unwildcardField, getFieldValue } from '../meta-flow/field.js';
+import { setFieldValue, unwildcardField, getFieldValue, deleteTunMetadata } from '../meta-flow/field.js';
 import { formatSubfield } from '../meta-flow/subfield.js';
 import { formatFieldValue } from '../ofp/field-value.js';
 import { M, allOnes, ETH_TYPE, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, isIpAny, type Flow } from '../meta-flow/flow.js';
@@ -214,6 +214,11 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
     ctx.exit = ctx.freezing = true;
     ctx.frozenActions.push(...acts.slice(at + 2));
     return true;
+  },
+  // check_DELETE_FIELD allows tun_metadata fields only.
+  delete_field: (ctx, a) => {
+    deleteTunMetadata(ctx.flow, a.field);
+    xreport(ctx, 'detail', `delete ${a.field.name}`);
   },
   set_tunnel: (ctx, a) => { ctx.flow[M.tun_id] = a.tunId; },
   set_queue: (ctx, a) => {
