@@ -73,11 +73,13 @@ export function newContext(xin: XlateIn, trace: TraceNode[]): Ctx {
   const flow = xin.flow;
   const base = copyFlow(flow);
   for (let m = M.tun_ip_dst; m < M.metadata; m++) base[m] = 0n;
+  // Every member, optional ones too, so that no context changes shape as a translation goes.
   return {
     xin, xbridge: xin.ofproto, flow, baseFlow: base, wc: initWildcards(flow), odp: [], odpSize: 0, trace,
     depth: 0, resubmits: 0, tableId: 0, ruleCookie: allOnes(64), exit: false, error: 'OK',
     conntracked: false, wasMpls: false, actionSet: [], freezing: false, frozenActions: [], xport: '',
-    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, pendingEncap: false, pendingDecap: false, slow: 0,
+    inActionSet: false, origSkbPriority: flow[M.skb_priority], origTunnelDst: tunnelDst(flow), vlanTpids: { flow: [], base: [] }, pendingEncap: false, pendingDecap: false, encapData: undefined, slow: 0,
+    rule: undefined, ctNat: undefined, pause: undefined, recircHash: undefined,
   };
 }
 
