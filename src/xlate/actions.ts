@@ -21,6 +21,7 @@ import { subfieldValue, setSubfield, unwildcardSubfield, regLoad } from './subfi
 import { bundleExecute } from './bundle.js';
 import { xlateMultipath } from './multipath.js';
 import { decNshTtl, xlateDecap, xlateEncap } from './encap.js';
+import { queueToPriority, xlateEnqueue } from './queues.js';
 import { formatActions } from '../ofp/actions.js';
 
 /**
@@ -223,7 +224,12 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   set_tunnel: (ctx, a) => { ctx.flow[M.tun_id] = a.tunId; },
   set_queue: (ctx, a) => {
     full(ctx.wc, 'skb_priority', 32);
-    ctx.flow[M.skb_priority] = BigInt(a.queueId);
+    const priority = queueToPriority(ctx, a.queueId);
+    if (priority !== undefined) ctx.flow[M.skb_priority] = BigInt(priority);
+  },
+  enqueue: (ctx, a, last, gb) => {
+    full(ctx.wc, 'skb_priority', 32);
+    xlateEnqueue(ctx, a, last, gb);
   },
   pop_queue: (ctx) => {
     full(ctx.wc, 'skb_priority', 32);
