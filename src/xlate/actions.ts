@@ -22,6 +22,7 @@ import { bundleExecute } from './bundle.js';
 import { xlateMultipath } from './multipath.js';
 import { decNshTtl, xlateDecap, xlateEncap } from './encap.js';
 import { queueToPriority, xlateEnqueue } from './queues.js';
+import { SLOW_ACTION } from './odp-commit.js';
 import { formatActions } from '../ofp/actions.js';
 
 /**
@@ -70,7 +71,14 @@ function decTtl(ctx: Ctx, ids: number[]): boolean {
   return true;
 }
 
-const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
+/** ctx_trigger_freeze: translation stops here and resumes, after a recirculation, with the actions after `at`. */
+function freezeRest(ctx: Ctx, acts: readonly Ofpact[], at: number): true {
+  ctx.exit = ctx.freezing = true;
+  ctx.frozenActions.push(...acts.slice(at + 1));
+  return true;
+}
+
+const HANDLERS: { [T in OfpactType]: Handler<T> } = {
   output: (ctx, a, last, gb) => xlateOutputAction(ctx, a.port, a.maxLen, true, last, false, gb),
   output_trunc: (ctx, a, last, gb) => xlateOutputTrunc(ctx, a.port, a.maxLen, last, gb),
   output_reg: (ctx, a, last, gb) => {
@@ -208,13 +216,12 @@ const HANDLERS: { [T in OfpactType]?: Handler<T> } = {
   },
   dec_nsh_ttl: (ctx) => decNshTtl(ctx),
   encap: (ctx, a) => xlateEncap(ctx, a),
-  decap: (ctx, a, _last, _groupBucket, acts, at) => {
-    if (!xlateDecap(ctx, a) || ctx.error !== 'OK') return;
-    // Recirculate for the inner packet. OVS steps past the next action before
-    // its loop steps again, so the action right after decap() is never run.
-    ctx.exit = ctx.freezing = true;
-    ctx.frozenActions.push(...acts.slice(at + 2));
-    return true;
+  // Recirculate for the inner packet (which ofproto/trace does not follow), going on after decap().
+  decap: (ctx, a, _last, _groupBucket, acts, at) => (xlateDecap(ctx, a) && ctx.error === 'OK' ? freezeRest(ctx, acts, at) : undefined),
+  // A recirculation for its own sake (ctx_trigger_freeze), which ofproto/trace does not follow either.
+  debug_recirc: (ctx, _a, _last, _groupBucket, acts, at) => freezeRest(ctx, acts, at),
+  debug_slow: (ctx) => {
+    ctx.slow |= SLOW_ACTION;
   },
   // check_DELETE_FIELD allows tun_metadata fields only.
   delete_field: (ctx, a) => {
