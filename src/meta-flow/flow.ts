@@ -144,6 +144,11 @@ export function maskedValue(flow: Flow, mask: Flow, m: number): bigint {
   return mask[m] === FULL_MASK[m] ? flow[m] : flow[m] & mask[m];
 }
 
+/** Un-wildcards the whole of each named member (a field the translation or a packet's wildcards read in full). */
+export function unwildcardMembers(wc: Flow, ...names: string[]): void {
+  for (const n of names) wc[M[n]] = FULL_MASK[M[n]];
+}
+
 /** wc[m] |= mask, without the bigint `|` (an allocation) where either side is the whole member or they are equal. */
 export function orMember(wc: Flow, m: number, mask: bigint): void {
   const full = FULL_MASK[m];

@@ -6,7 +6,7 @@
 // datapath actions and megaflow as they stood right after the lookup. The
 // translation is still oftrace's (OVS 3.1); docs/legacy-format.md lists what
 // that changes.
-import { M, MEMBERS, allOnes, copyFlow, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { M, copyFlow, unwildcardMembers, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import { formatActions } from '../ofp/actions.js';
 import { flowFormatMask } from '../trace/flow-format.js';
@@ -118,7 +118,7 @@ function formatFlow2x(f: Flow): string {
   const wc = without2xAbsent(flowFormatMask(f));
   wc[M.nw_frag] = 0n;
   if (f[M.dl_type] === ETH_TYPE.IPV6 && f[M.nw_proto] === IPPROTO.ICMPV6 && !(f[M.nw_frag] & FLOW_NW_FRAG_LATER)) {
-    for (const n of ['arp_sha', 'arp_tha', 'nd_target']) wc[M[n]] = allOnes(MEMBERS[M[n]].bits);
+    unwildcardMembers(wc, 'arp_sha', 'arp_tha', 'nd_target');
   }
   return formatMatch({ flow: f, wc });
 }

@@ -4,7 +4,7 @@
 import { setFieldValue, unwildcardField, getFieldValue, deleteTunMetadata } from '../meta-flow/field.js';
 import { formatSubfield } from '../meta-flow/subfield.js';
 import { formatFieldValue } from '../ofp/field-value.js';
-import { M, allOnes, ETH_TYPE, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, isIpAny, type Flow } from '../meta-flow/flow.js';
+import { M, allOnes, unwildcardMembers, ETH_TYPE, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_LATER, isIpAny, type Flow } from '../meta-flow/flow.js';
 import { prereqsOk } from '../meta-flow/prereqs.js';
 import { formatHex } from '../meta-flow/values.js';
 import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp/ports.js';
@@ -34,7 +34,6 @@ type Handler<T extends OfpactType> = (ctx: Ctx, a: OfpactOf<T>, last: boolean, g
 type AnyHandler = (ctx: Ctx, a: Ofpact, last: boolean, groupBucket: boolean, acts: readonly Ofpact[], at: number) => HandlerResult;
 type HandlerResult = boolean | 'rest' | void;
 
-const full = (wc: Flow, name: string, bits: number) => { wc[M[name]] = allOnes(bits); };
 
 /** xlate_report_subfield: `-> NXM_NX_REG0[] is now 0x5`. */
 export function reportSubfield(ctx: Ctx, sf: Subfield): void {
@@ -121,8 +120,8 @@ const HANDLERS: { [T in OfpactType]: Handler<T> } = {
       xreport(ctx, 'warn', `unmet prerequisites for ${f.name}, set_field ignored`);
       return;
     }
-    if (isIpAny(ctx.flow) && L3_FIELDS.has(f.id)) full(ctx.wc, 'nw_proto', 8);
-    else if (ctx.flow[M.dl_type] === ETH_TYPE.ARP && ARP_FIELDS.has(f.id)) full(ctx.wc, 'nw_proto', 8);
+    if (isIpAny(ctx.flow) && L3_FIELDS.has(f.id)) unwildcardMembers(ctx.wc, 'nw_proto');
+    else if (ctx.flow[M.dl_type] === ETH_TYPE.ARP && ARP_FIELDS.has(f.id)) unwildcardMembers(ctx.wc, 'nw_proto');
     unwildcardField(ctx.wc, f, a.mask);
     setFieldValue(ctx.flow, f, a.value, a.mask);
     // Setting a VLAN VID or PCP on an untagged packet tags it (flow_set_vlan_*).
@@ -134,44 +133,44 @@ const HANDLERS: { [T in OfpactType]: Handler<T> } = {
     setSubfield(ctx.flow, a.dst, subfieldValue(ctx.flow, a.src));
     reportSubfield(ctx, a.dst);
   },
-  set_eth_src: (ctx, a) => { full(ctx.wc, 'dl_src', 48); ctx.flow[M.dl_src] = a.mac; },
-  set_eth_dst: (ctx, a) => { full(ctx.wc, 'dl_dst', 48); ctx.flow[M.dl_dst] = a.mac; },
+  set_eth_src: (ctx, a) => { unwildcardMembers(ctx.wc, 'dl_src'); ctx.flow[M.dl_src] = a.mac; },
+  set_eth_dst: (ctx, a) => { unwildcardMembers(ctx.wc, 'dl_dst'); ctx.flow[M.dl_dst] = a.mac; },
   set_ipv4_src: (ctx, a) => {
     if (ctx.flow[M.dl_type] !== ETH_TYPE.IP) return;
-    full(ctx.wc, 'nw_src', 32); full(ctx.wc, 'nw_proto', 8);
+    unwildcardMembers(ctx.wc, 'nw_src'); unwildcardMembers(ctx.wc, 'nw_proto');
     ctx.flow[M.nw_src] = a.ipv4;
   },
   set_ipv4_dst: (ctx, a) => {
     if (ctx.flow[M.dl_type] !== ETH_TYPE.IP) return;
-    full(ctx.wc, 'nw_dst', 32); full(ctx.wc, 'nw_proto', 8);
+    unwildcardMembers(ctx.wc, 'nw_dst'); unwildcardMembers(ctx.wc, 'nw_proto');
     ctx.flow[M.nw_dst] = a.ipv4;
   },
   set_ip_dscp: (ctx, a) => {
     if (!isIpAny(ctx.flow)) return;
-    full(ctx.wc, 'nw_proto', 8);
+    unwildcardMembers(ctx.wc, 'nw_proto');
     ctx.wc[M.nw_tos] |= 0xfcn;
     ctx.flow[M.nw_tos] = (ctx.flow[M.nw_tos] & 0x03n) | BigInt(a.dscp);
   },
   set_ip_ecn: (ctx, a) => {
     if (!isIpAny(ctx.flow)) return;
-    full(ctx.wc, 'nw_proto', 8);
+    unwildcardMembers(ctx.wc, 'nw_proto');
     ctx.wc[M.nw_tos] |= 0x03n;
     ctx.flow[M.nw_tos] = (ctx.flow[M.nw_tos] & 0xfcn) | BigInt(a.ecn);
   },
   set_ip_ttl: (ctx, a) => {
     if (!isIpAny(ctx.flow)) return;
-    full(ctx.wc, 'nw_proto', 8);
+    unwildcardMembers(ctx.wc, 'nw_proto');
     ctx.wc[M.nw_ttl] = 0xffn;
     ctx.flow[M.nw_ttl] = BigInt(a.ttl);
   },
   set_l4_src_port: (ctx, a) => {
     if (!isIpAny(ctx.flow) || ctx.flow[M.nw_frag] & FLOW_NW_FRAG_LATER) return;
-    full(ctx.wc, 'nw_proto', 8); full(ctx.wc, 'tp_src', 16);
+    unwildcardMembers(ctx.wc, 'nw_proto'); unwildcardMembers(ctx.wc, 'tp_src');
     ctx.flow[M.tp_src] = BigInt(a.port);
   },
   set_l4_dst_port: (ctx, a) => {
     if (!isIpAny(ctx.flow) || ctx.flow[M.nw_frag] & FLOW_NW_FRAG_LATER) return;
-    full(ctx.wc, 'nw_proto', 8); full(ctx.wc, 'tp_dst', 16);
+    unwildcardMembers(ctx.wc, 'nw_proto'); unwildcardMembers(ctx.wc, 'tp_dst');
     ctx.flow[M.tp_dst] = BigInt(a.port);
   },
   set_vlan_vid: (ctx, a) => {
@@ -211,7 +210,7 @@ const HANDLERS: { [T in OfpactType]: Handler<T> } = {
   dec_mpls_ttl: (ctx) => decMplsTtl(ctx),
   dec_ttl: (ctx, a) => {
     ctx.wc[M.nw_ttl] = 0xffn;
-    full(ctx.wc, 'nw_proto', 8);
+    unwildcardMembers(ctx.wc, 'nw_proto');
     return decTtl(ctx, a.controllerIds);
   },
   dec_nsh_ttl: (ctx) => decNshTtl(ctx),
@@ -230,16 +229,16 @@ const HANDLERS: { [T in OfpactType]: Handler<T> } = {
   },
   set_tunnel: (ctx, a) => { ctx.flow[M.tun_id] = a.tunId; },
   set_queue: (ctx, a) => {
-    full(ctx.wc, 'skb_priority', 32);
+    unwildcardMembers(ctx.wc, 'skb_priority');
     const priority = queueToPriority(ctx, a.queueId);
     if (priority !== undefined) ctx.flow[M.skb_priority] = BigInt(priority);
   },
   enqueue: (ctx, a, last, gb) => {
-    full(ctx.wc, 'skb_priority', 32);
+    unwildcardMembers(ctx.wc, 'skb_priority');
     xlateEnqueue(ctx, a, last, gb);
   },
   pop_queue: (ctx) => {
-    full(ctx.wc, 'skb_priority', 32);
+    unwildcardMembers(ctx.wc, 'skb_priority');
     if (ctx.flow[M.skb_priority] !== ctx.origSkbPriority) {
       ctx.flow[M.skb_priority] = ctx.origSkbPriority;
       xreport(ctx, 'detail', `queue = ${formatHex(ctx.flow[M.skb_priority])}`);
@@ -248,7 +247,7 @@ const HANDLERS: { [T in OfpactType]: Handler<T> } = {
   note: () => undefined,
   exit: (ctx) => { ctx.exit = true; },
   conjunction: (ctx) => { xreport(ctx, 'error', 'executing no-op conjunction action'); },
-  fin_timeout: (ctx) => full(ctx.wc, 'nw_proto', 8),
+  fin_timeout: (ctx) => unwildcardMembers(ctx.wc, 'nw_proto'),
   learn: (ctx, a) => xlateLearn(ctx, a),
   write_metadata: (ctx, a) => {
     ctx.flow[M.metadata] = (ctx.flow[M.metadata] & ~a.mask) | (a.metadata & a.mask);

@@ -4,7 +4,7 @@
 // megaflow bits each one reads (flow_mask_hash_fields).  Bytes are read as
 // little-endian 32-bit words, as OVS does on x86.
 import {
-  M, MEMBERS, ETH_TYPE, IPPROTO, VLAN_VID_MASK, VLAN_CFI, PT_ETH, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, allOnes, isIpAny, type Flow,
+  M, ETH_TYPE, IPPROTO, VLAN_VID_MASK, VLAN_CFI, PT_ETH, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, isIpAny, unwildcardMembers, type Flow,
 } from '../meta-flow/flow.js';
 import type { HashFields } from '../ofp/ofpact.js';
 import { mhashAdd, mhashFinish } from './hmap-order.js';
@@ -155,10 +155,6 @@ function hashAddress(f: Flow, basis: number, side: 'src' | 'dst'): number {
   return basis;
 }
 
-const fullMask = (wc: Flow, names: string[]) => {
-  for (const n of names) wc[M[n]] = allOnes(MEMBERS[M[n]].bits);
-};
-
 /** The source and/or destination address members of an IPv4 or IPv6 packet. */
 function addressMembers(f: Flow, sides: ('src' | 'dst')[]): string[] {
   if (f[M.dl_type] === ETH_TYPE.IP) return sides.map((s) => `nw_${s}`);
@@ -170,21 +166,21 @@ function addressMembers(f: Flow, sides: ('src' | 'dst')[]): string[] {
 function maskSymmetricL3L4(f: Flow, wc: Flow, udp: boolean): void {
   const addresses = addressMembers(f, ['src', 'dst']);
   if (!addresses.length) return;
-  fullMask(wc, [...addresses, 'nw_proto', ...(hashesPorts(f, udp) ? ['tp_src', 'tp_dst'] : [])]);
+  unwildcardMembers(wc, ...addresses, 'nw_proto', ...(hashesPorts(f, udp) ? ['tp_src', 'tp_dst'] : []));
 }
 
 /** flow_hash_fields and flow_mask_hash_fields, by field set. */
 const HASH_FIELDS: Record<HashFields, { hash: (f: Flow, basis: number) => number; mask: (f: Flow, wc: Flow) => void }> = {
   eth_src: {
     hash: (f, basis) => jhashBytes(be(f[M.dl_src], 6), basis),
-    mask: (_f, wc) => fullMask(wc, ['dl_src']),
+    mask: (_f, wc) => unwildcardMembers(wc, 'dl_src'),
   },
   symmetric_l4: {
     hash: flowHashSymmetricL4,
     mask: (f, wc) => {
-      fullMask(wc, ['dl_src', 'dl_dst', ...addressMembers(f, ['src', 'dst'])]);
+      unwildcardMembers(wc, 'dl_src', 'dl_dst', ...addressMembers(f, ['src', 'dst']));
       if (isIpAny(f)) {
-        fullMask(wc, ['nw_proto']);
+        unwildcardMembers(wc, 'nw_proto');
         // UDP ports are not hashed; ICMP type and code are 8 bits (flow_unwildcard_tp_ports).
         if (f[M.nw_proto] !== IPPROTO.UDP) {
           const ports = f[M.nw_proto] === IPPROTO.ICMP ? 0xffn : 0xffffn;
@@ -206,15 +202,15 @@ const HASH_FIELDS: Record<HashFields, { hash: (f: Flow, basis: number) => number
   },
   nw_src: {
     hash: (f, basis) => hashAddress(f, basis, 'src'),
-    mask: (f, wc) => fullMask(wc, addressMembers(f, ['src'])),
+    mask: (f, wc) => unwildcardMembers(wc, ...addressMembers(f, ['src'])),
   },
   nw_dst: {
     hash: (f, basis) => hashAddress(f, basis, 'dst'),
-    mask: (f, wc) => fullMask(wc, addressMembers(f, ['dst'])),
+    mask: (f, wc) => unwildcardMembers(wc, ...addressMembers(f, ['dst'])),
   },
   symmetric_l3: {
     hash: flowHashSymmetricL3,
-    mask: (f, wc) => fullMask(wc, addressMembers(f, ['src', 'dst'])),
+    mask: (f, wc) => unwildcardMembers(wc, ...addressMembers(f, ['src', 'dst'])),
   },
 };
 
