@@ -7,7 +7,7 @@ import { formatActions } from '../ofp/actions.js';
 import type { Ofpact, OfpactOf } from '../ofp/ofpact.js';
 import { OFPP_ALL, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_MAX } from '../ofp/ports.js';
 import { xreport, type Ctx } from './context.js';
-import { setSubfield, subfieldValue, unwildcardSubfield } from './subfield-ops.js';
+import { regLoad, setSubfield, subfieldValue, unwildcardSubfield } from './subfield-ops.js';
 import { reportSubfield } from './actions.js';
 
 type Learn = OfpactOf<'learn'>;
@@ -22,8 +22,7 @@ export function xlateLearn(ctx: Ctx, learn: Learn): void {
   xreport(ctx, 'detail', formatLearnedFlow(ctx, learn));
   const learned = belowLimit(ctx, learn);
   if (learn.resultDst) {
-    setSubfield(ctx.flow, learn.resultDst, learned ? 1n : 0n);
-    unwildcardSubfield(ctx.wc, learn.resultDst);
+    regLoad(ctx.flow, ctx.wc, learn.resultDst, learned ? 1n : 0n);
     reportSubfield(ctx, learn.resultDst);
   }
   if (!learned) xreport(ctx, 'detail', 'Limit exceeded, learn failed');
@@ -31,9 +30,7 @@ export function xlateLearn(ctx: Ctx, learn: Learn): void {
 
 /** ofproto_flow_mod_learn: a limit counts the rules of the learned table with the learned cookie. */
 function belowLimit(ctx: Ctx, learn: Learn): boolean {
-  if (!learn.limit) return true;
-  const rules = ctx.xbridge.br.tables.get(learn.tableId) ?? [];
-  return rules.filter((r) => r.cookie === learn.cookie).length < learn.limit;
+  return !learn.limit || ctx.xbridge.countWithCookie(learn.tableId, learn.cookie) < learn.limit;
 }
 
 /** The flow_mod learn_execute builds, as xlate_learn_action prints it. */

@@ -29,6 +29,7 @@ export class XBridge {
   readonly byName = new Map<string, XPort>();
   readonly names: PortNames;
   private readonly classifiers = new Map<number, Classifier>();
+  private readonly cookieCounts = new Map<string, number>();
 
   constructor(readonly br: Bridge) {
     this.names = portNames(br);
@@ -41,6 +42,14 @@ export class XBridge {
   /** The datapath type it runs on: dpif/show's ("dummy" of "dummy@ovs-dummy"), else vsctl's datapath_type, else system. */
   get datapathType(): string {
     return this.br.datapath?.split('@')[0] ?? (this.br.datapathType || 'system');
+  }
+
+  /** The rules of `table` with `cookie`, which a learn limit counts: counted once, without keeping the rules parsed. */
+  countWithCookie(table: number, cookie: bigint): number {
+    const key = `${table}/${cookie}`;
+    let n = this.cookieCounts.get(key);
+    if (n === undefined) this.cookieCounts.set(key, (n = (this.br.tables.source(table)?.rulesOnce() ?? []).filter((r) => r.cookie === cookie).length));
+    return n;
   }
 
   classifier(table: number): Classifier | undefined {
