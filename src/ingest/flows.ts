@@ -1,7 +1,7 @@
 // From dump-flows lines to Rules: stats keys, then the match (via the field
 // table), then the actions (via the action table).
-import { parseDumpFlows, parseFlowLine, isFlowsHeader, type FlowLine } from '../../grammar/dump-flows.js';
-import { rejectBinary, type SourceLine } from '../../grammar/lines.js';
+import { parseDumpFlows, parseFlowLineAt, isFlowsHeader, type FlowLine } from '../../grammar/dump-flows.js';
+import { rejectBinary } from '../../grammar/lines.js';
 import { fieldByName, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
 import { addEthernetPrereq, newMatch, OFP_DEFAULT_PRIORITY, setDefaultPacketType, type Match } from '../meta-flow/match.js';
@@ -152,13 +152,9 @@ export interface TableLines<Offsets extends ArrayLike<number> = ArrayLike<number
   lineNos: Offsets;
 }
 
-export function tableLine(lines: TableLines, i: number): SourceLine {
-  return { text: lines.text.slice(lines.starts[i], lines.ends[i]), line: lines.lineNos[i] };
-}
-
 /** Parse line i of a table into a Rule. */
 export function ruleAt(lines: TableLines, i: number, ctx: FlowsContext): Rule {
-  return ruleFromLine(parseFlowLine(tableLine(lines, i), ctx.file), ctx);
+  return ruleFromLine(parseFlowLineAt(lines.text, lines.starts[i], lines.ends[i], lines.lineNos[i], ctx.file), ctx);
 }
 
 /** Next occurrence of `what` at or after a position, remembered so a scan line by line stays linear. */

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FlowLineScanner, parseFlowLine, parseFlowLineWithGrammar, type FlowLine } from '../../grammar/dump-flows.js';
+import { FlowLineScanner, parseFlowLine, parseFlowLineAt, parseFlowLineWithGrammar, type FlowLine } from '../../grammar/dump-flows.js';
 import { prng } from '../../tools/prng.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -43,7 +43,15 @@ describe('dump-flows scanner', () => {
     expect(lines.length).toBeGreaterThan(900);
     for (const text of lines) {
       expect(scanner.scan(text), text).toBe(true);
-      expect(scanner.flowLine({ text, line: 1 })).toEqual(grammar(text));
+      expect(scanner.flowLine(text, 0, text.length, 1)).toEqual(grammar(text));
+    }
+  });
+
+  it('reads a line where it lies in the dump as it reads the line cut out', () => {
+    for (const text of recordedFlowLines()) {
+      const dump = `NXST_FLOW reply (xid=0x4):\n${text}\n cookie=0x0, table=1, priority=0 actions=drop\n`;
+      const start = dump.indexOf(text);
+      expect(parseFlowLineAt(dump, start, start + text.length, 2, 'f')).toEqual(parseFlowLine({ text, line: 2 }, 'f'));
     }
   });
 
