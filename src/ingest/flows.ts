@@ -4,10 +4,11 @@ import { parseDumpFlows, parseFlowLineAt, isFlowsHeader, type FlowLine } from '.
 import { rejectBinary } from '../../grammar/lines.js';
 import { fieldByName, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
-import { addEthernetPrereq, newMatch, OFP_DEFAULT_PRIORITY, setDefaultPacketType, type Match } from '../meta-flow/match.js';
-import { M, allOnes, ETH_TYPE, IPPROTO } from '../meta-flow/flow.js';
+import { addEthernetPrereq, OFP_DEFAULT_PRIORITY, setDefaultPacketType, type Match } from '../meta-flow/match.js';
+import { M, allOnes, ETH_TYPE, flowsEqual, IPPROTO, newFlow, type Flow } from '../meta-flow/flow.js';
 import { parseInteger } from '../meta-flow/values.js';
 import { parseActions } from '../ofp/actions.js';
+import type { Ofpact } from '../ofp/ofpact.js';
 import { lookupName, type PortNames } from '../ofp/ports.js';
 import { InputError, quoteToken } from '../model/errors.js';
 import type { Rule, RuleStats } from '../model/rule.js';
@@ -90,10 +91,26 @@ function lineError(ctx: FlowsContext, line: FlowLine, column: number, msg: strin
 /** Build a Rule from one parsed dump-flows line. */
 export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
   const stats: RuleStats = { flags: [] };
+  const shared = sharedPartsOf(ctx);
+  // The scratch wildcards are zero: the last rule's mask() or error left them so.
   const rule: Rule = {
-    table: 0, priority: OFP_DEFAULT_PRIORITY, cookie: 0n, match: newMatch(), actions: [], stats,
+    table: 0, priority: OFP_DEFAULT_PRIORITY, cookie: 0n, match: { flow: newFlow(), wc: shared.scratchWc }, actions: [], stats,
     source: { file: ctx.file, line: line.src.line },
   };
+  try {
+    parseItems(rule, line, ctx);
+  } catch (e) {
+    shared.scratchWc.fill(0n);
+    throw e;
+  }
+  rule.match.wc = shared.mask();
+  rule.actions = shared.actionsOf(line, ctx);
+  return rule;
+}
+
+/** The line's stats and match into `rule`. */
+function parseItems(rule: Rule, line: FlowLine, ctx: FlowsContext): void {
+  const { stats } = rule;
   for (const item of line.items) {
     const { key, value, column } = item;
     if (value === undefined) {
@@ -123,8 +140,53 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
     setMatchField(rule.match, field, fv);
     addEthernetPrereq(rule.match, field);
   }
-  rule.actions = parseActions(line.actions, { file: ctx.file, line: line.src.line, column: line.actionsColumn }, ctx.ports, ctx.tables);
-  return rule;
+}
+
+/**
+ * What the rules of one dump share (per FlowsContext: parsing depends on its
+ * port and table names and nothing else). An OVN table repeats a few masks
+ * and action lists over thousands of rules: rules share one array of each,
+ * which nothing changes after parsing.
+ */
+class SharedParts {
+  /** Parsed actions by their text; cleared when it holds ACTIONS_KEPT, so a dump whose actions all differ keeps no more than its rules do. */
+  private actions = new Map<string, Ofpact[]>();
+  /** Masks seen, by maskHash. */
+  private readonly masks = new Map<number, Flow[]>();
+  /** The wildcards a rule being parsed sets, which mask() copies when they are new. */
+  readonly scratchWc = newFlow();
+
+  actionsOf(line: FlowLine, ctx: FlowsContext): Ofpact[] {
+    let actions = this.actions.get(line.actions);
+    if (!actions) {
+      actions = parseActions(line.actions, { file: ctx.file, line: line.src.line, column: line.actionsColumn }, ctx.ports, ctx.tables);
+      if (this.actions.size >= ACTIONS_KEPT) this.actions = new Map();
+      this.actions.set(line.actions, actions);
+    }
+    return actions;
+  }
+
+  /** The shared mask equal to scratchWc, which it leaves zeroed. */
+  mask(): Flow {
+    const wc = this.scratchWc;
+    let h = 0;
+    for (let m = 0; m < wc.length; m++) if (wc[m]) h = (Math.imul(h, 31) + m) | 0;
+    let same = this.masks.get(h);
+    if (!same) this.masks.set(h, (same = []));
+    let mask = same.find((known) => flowsEqual(known, wc));
+    if (!mask) same.push((mask = wc.slice()));
+    wc.fill(0n);
+    return mask;
+  }
+}
+
+const ACTIONS_KEPT = 1 << 16;
+const sharedParts = new WeakMap<FlowsContext, SharedParts>();
+
+function sharedPartsOf(ctx: FlowsContext): SharedParts {
+  let parts = sharedParts.get(ctx);
+  if (!parts) sharedParts.set(ctx, (parts = new SharedParts()));
+  return parts;
 }
 
 /**

@@ -16,7 +16,7 @@
 import { type Field } from '../meta-flow/field.js';
 import { maskFromMaskText, parseFieldValue, setsValueAsIs } from '../meta-flow/field-parse.js';
 import { hexDigit, ipv4At } from '../meta-flow/values.js';
-import { flowsEqual, maskedValue, N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
+import { maskedValue, N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
 import { OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
 import { maskKey, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
 import type { TableSource } from '../model/rule-tables.js';
@@ -604,8 +604,6 @@ class LazyGroup implements RuleGroup {
     if (!this.out[n]) {
       this.out[n] = 1;
       this.remaining--;
-      // The shape's lines have its mask: one array for all of them, not one per rule.
-      if (rule.match.wc !== this.mask && flowsEqual(rule.match.wc, this.mask)) rule.match.wc = this.mask;
       got.push(rule);
     }
     return rule;
