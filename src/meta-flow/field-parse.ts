@@ -2,8 +2,8 @@
 // into a match or a flow with OVS's per-field side effects (dl_vlan sets CFI).
 import { fieldByName, setFieldValue, unwildcardField, type Field } from './field.js';
 import { allOnes, VLAN_CFI } from './flow.js';
-import { parseMac, parseIpv4, parseIpv6, parseInteger, prefixMask } from './values.js';
-import { CT_STATE_NAMES, TUN_FLAG_NAMES } from './match.js';
+import { parseMac, parseIpv4, parseIpv6, parseInteger, prefixMask, scanInteger } from './values.js';
+import { CT_STATE_NAMES, TCP_FLAG_NAMES, TUN_FLAG_NAMES } from './match.js';
 import { parsePort, type PortNames } from '../ofp/ports.js';
 import type { Match } from './match.js';
 
@@ -12,39 +12,53 @@ export interface FieldValue {
   mask: bigint;
 }
 
-const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns'];
-
 const FRAGS: Record<string, [bigint, bigint]> = Object.assign(Object.create(null), {
   no: [0n, 3n], first: [1n, 3n], later: [3n, 3n], yes: [1n, 1n], not_later: [0n, 2n],
 });
 
-/** parse_mf_flags: `+trk-new`, `trk|new`, or a number with optional mask. */
-function parseFlags(s: string, names: string[], allMask: bigint, what: string): FieldValue | string {
-  const numeric = /^([^/]+)(?:\/(.+))?$/.exec(s);
-  if (numeric && parseInteger(numeric[1]) !== undefined) {
-    const value = parseInteger(numeric[1])!;
-    const mask = numeric[2] === undefined ? allMask : parseInteger(numeric[2]);
-    if (mask === undefined) return `${s}: invalid ${what} flags`;
-    return { value, mask };
+/**
+ * parse_flags (lib/flow.c), as mf_parse calls it with a mask: two numbers
+ * `value/mask`; or `+name-name...`, matching the flags named; or names and
+ * numbers joined by `|`, matching every flag. Only `allowed` bits may be
+ * named or given. An error quotes the text from where OVS's reading stood.
+ */
+function parseFlags(s: string, names: readonly string[], allowed: bigint, what: string): FieldValue | string {
+  const unknown = (rest: string) => `${rest}: unknown ${what} flag(s)`;
+  const value = scanInteger(s, 0);
+  const mask = value && s[value.end] === '/' ? scanInteger(s, value.end + 1) : undefined;
+  if (value && mask) { // %i/%i: 32-bit numbers; what follows them is not read
+    const v = BigInt.asUintN(32, value.value), m = BigInt.asUintN(32, mask.value);
+    return v & ~allowed || m & ~allowed ? unknown(s) : { value: v, mask: m };
   }
-  let value = 0n, mask = 0n;
-  if (/^[+-]/.test(s)) {
-    for (const m of s.matchAll(/([+-])([a-z0-9[\]]+)/g)) {
-      const i = names.indexOf(m[2]);
-      if (i < 0) return `${m[2]}: unknown ${what} flag(s)`;
-      const bit = 1n << BigInt(i);
-      if (mask & bit) return `${m[2]}: Each ${what} flag can only be specified once`;
-      mask |= bit;
-      if (m[1] === '+') value |= bit;
+  const nameAt = (at: number, ends: string) => {
+    const i = names.findIndex((name) => s.startsWith(name, at) && (at + name.length === s.length || ends.includes(s[at + name.length])));
+    return i < 0 ? undefined : { bit: 1n << BigInt(i), end: at + names[i].length };
+  };
+  if (s[0] === '+' || s[0] === '-') {
+    let flags = 0n, bits = 0n;
+    for (let p = 0; p < s.length;) {
+      if (s[p] !== '+' && s[p] !== '-') return `${s.slice(p)}: ${what} must be preceded by '+' (for SET) or '-' (NOT SET)`;
+      const set = s[p++] === '+';
+      const name = nameAt(p, '+-');
+      if (!name) return unknown(s.slice(p));
+      if (bits & name.bit) return `${s.slice(p)}: Each ${what} flag can be specified only once`;
+      if (!(name.bit & allowed)) return unknown(s.slice(p));
+      if (set) flags |= name.bit;
+      bits |= name.bit;
+      p = name.end;
     }
-    return { value, mask };
+    return { value: flags, mask: bits };
   }
-  for (const name of s.split('|')) {
-    const i = names.indexOf(name);
-    if (i < 0) return `${name}: unknown ${what} flag(s)`;
-    value |= 1n << BigInt(i);
+  let flags = 0n;
+  for (let p = 0; p < s.length;) {
+    const found = scanInteger(s, p) ?? nameAt(p, '|');
+    if (!found) return unknown(s);
+    const bits = 'value' in found ? found.value : found.bit;
+    if (bits & ~allowed) return unknown(s);
+    flags |= bits;
+    p = found.end + (s[found.end] === '|' ? 1 : 0);
   }
-  return { value, mask: allMask };
+  return { value: flags, mask: allowed };
 }
 
 function parseScalar(f: Field, s: string, ports?: PortNames): bigint | string {
@@ -67,7 +81,7 @@ function parseScalar(f: Field, s: string, ports?: PortNames): bigint | string {
 
 /** Formats with a syntax of their own (flags, keywords), whose mask comes from the value itself. */
 const OWN_SYNTAX: Record<string, (s: string, full: bigint) => FieldValue | string> = {
-  'ct state': (s) => parseFlags(s, CT_STATE_NAMES, 0xffn, 'connection tracking'),
+  'ct state': (s) => parseFlags(s, CT_STATE_NAMES, 0xffn, 'ct_state'),
   'TCP flags': (s) => parseFlags(s, TCP_FLAG_NAMES, 0xfffn, 'TCP'),
   'tunnel flags': (s) => parseFlags(s, TUN_FLAG_NAMES, 0x1n, 'tunnel'),
   frag: (s) => {

@@ -169,6 +169,32 @@ export function parseInteger(s: string): bigint | undefined {
   return n <= 15 ? BigInt(v) : BigInt(s); // 15 digits are exact in a double
 }
 
+/**
+ * ovs_scan's `%i` at s[at] (lib/util.c scan_int): blanks, a sign, then 0x
+ * hex, 0-led octal or decimal digits, as many as there are (`08` is 0, then
+ * `8`); the value modulo 2^64 and where it ends, or undefined without digits.
+ */
+export function scanInteger(s: string, at: number): { value: bigint; end: number } | undefined {
+  let p = at;
+  while (p < s.length && isCSpace(s.charCodeAt(p))) p++;
+  const negative = s[p] === '-';
+  if (s[p] === '-' || s[p] === '+') p++;
+  let base = 10;
+  if (s[p] === '0' && (s[p + 1] === 'x' || s[p + 1] === 'X')) {
+    base = 16;
+    p += 2;
+  } else if (s[p] === '0') base = 8;
+  const first = p;
+  while (p < s.length && hexDigit(s.charCodeAt(p)) < base) p++;
+  if (p === first) return undefined;
+  const digits = s.slice(first, p);
+  const magnitude = BigInt.asUintN(64, BigInt(base === 16 ? '0x' + digits : base === 8 ? '0o' + digits : digits));
+  return { value: negative ? BigInt.asUintN(64, -magnitude) : magnitude, end: p };
+}
+
+/** C's isspace. */
+const isCSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
 /** A hex digit's (character code's) value, else NaN, which arithmetic on it carries along. */
 export function hexDigit(c: number): number {
   c |= 0x20;
