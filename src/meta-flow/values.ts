@@ -170,26 +170,94 @@ export function parseInteger(s: string): bigint | undefined {
 }
 
 /**
- * ovs_scan's `%i` at s[at] (lib/util.c scan_int): blanks, a sign, then 0x
- * hex, 0-led octal or decimal digits, as many as there are (`08` is 0, then
- * `8`); the value modulo 2^64 and where it ends, or undefined without digits.
+ * ovs_scan's integer conversions at s[at] (lib/util.c scan_int): blanks, a
+ * sign, then digits in `base` (0 for %i: 0x hex, 0-led octal or decimal;
+ * 16 for %x, which may also start 0x), as many as there are (`08` under %i
+ * is 0, then `8`); the value modulo 2^64 and where it ends, or undefined
+ * without digits. The caller keeps as many low bits as its conversion has.
  */
-export function scanInteger(s: string, at: number): { value: bigint; end: number } | undefined {
+export function scanInteger(s: string, at: number, base: 0 | 10 | 16 = 0): { value: bigint; end: number } | undefined {
   let p = at;
   while (p < s.length && isCSpace(s.charCodeAt(p))) p++;
   const negative = s[p] === '-';
   if (s[p] === '-' || s[p] === '+') p++;
-  let base = 10;
-  if (s[p] === '0' && (s[p + 1] === 'x' || s[p + 1] === 'X')) {
-    base = 16;
+  let radix: number = base;
+  if (base !== 10 && s[p] === '0' && (s[p + 1] === 'x' || s[p + 1] === 'X')) {
+    radix = 16;
     p += 2;
-  } else if (s[p] === '0') base = 8;
+  } else if (base === 0) radix = s[p] === '0' ? 8 : 10;
   const first = p;
-  while (p < s.length && hexDigit(s.charCodeAt(p)) < base) p++;
+  while (p < s.length && hexDigit(s.charCodeAt(p)) < radix) p++;
   if (p === first) return undefined;
-  const digits = s.slice(first, p);
-  const magnitude = BigInt.asUintN(64, BigInt(base === 16 ? '0x' + digits : base === 8 ? '0o' + digits : digits));
+  const magnitude = BigInt.asUintN(64, digitsValue(s.slice(first, p), radix));
   return { value: negative ? BigInt.asUintN(64, -magnitude) : magnitude, end: p };
+}
+
+const digitsValue = (digits: string, radix: number) => BigInt(radix === 16 ? '0x' + digits : radix === 8 ? '0o' + digits : digits);
+
+/**
+ * parse_int_string (lib/util.c) at s[at], for a field `bytes` wide: `0x`
+ * and hex digits (blanks among them skipped, leading zeros free), else
+ * strtoull's base-0 reading (blanks, a sign, octal). The value and where the
+ * reading stopped; ERANGE when it does not fit, EINVAL without digits.
+ */
+export function parseIntString(s: string, at: number, bytes: number): { value: bigint; end: number } | 'ERANGE' | 'EINVAL' {
+  if (s.startsWith('0x', at) || s.startsWith('0X', at)) {
+    let p = at + 2, digits = '';
+    for (;;) {
+      while (p < s.length && ' \t\r\n'.includes(s[p])) p++;
+      const d = hexDigit(s.charCodeAt(p));
+      if (!(d >= 0)) break;
+      if (d !== 0 || digits) {
+        if (Math.ceil((digits.length + 1) / 2) > bytes) return 'ERANGE';
+        digits += s[p];
+      }
+      p++;
+    }
+    return { value: digits ? BigInt('0x' + digits) : 0n, end: p };
+  }
+  let p = at;
+  while (p < s.length && isCSpace(s.charCodeAt(p))) p++;
+  const negative = s[p] === '-';
+  if (s[p] === '-' || s[p] === '+') p++;
+  let radix = 10;
+  if (s[p] === '0' && (s[p + 1] === 'x' || s[p + 1] === 'X') && hexDigit(s.charCodeAt(p + 2)) >= 0) {
+    radix = 16;
+    p += 2;
+  } else if (s[p] === '0') radix = 8;
+  const first = p;
+  while (p < s.length && hexDigit(s.charCodeAt(p)) < radix) p++;
+  if (p === first) return 'EINVAL';
+  let value = digitsValue(s.slice(first, p), radix);
+  if (value >> 64n) return 'ERANGE'; // strtoull's ERANGE
+  if (negative) value = BigInt.asUintN(64, -value);
+  return value >> BigInt(8 * bytes) ? 'ERANGE' : { value, end: p };
+}
+
+/** IP_SCAN_FMT (`%hhu.%hhu.%hhu.%hhu`) at s[at]: each part a decimal ovs_scan keeps 8 bits of (`256` is 0). */
+export function scanIpv4(s: string, at: number): { value: bigint; end: number } | undefined {
+  let value = 0n, p = at;
+  for (let i = 0; i < 4; i++) {
+    if (i > 0 && s[p++] !== '.') return undefined;
+    const part = scanInteger(s, p, 10);
+    if (!part) return undefined;
+    value = (value << 8n) | BigInt.asUintN(8, part.value);
+    p = part.end;
+  }
+  return { value, end: p };
+}
+
+/** ETH_ADDR_SCAN_FMT (`%hhx:` six times) at s[at]: each part hex, 0x allowed, 8 bits kept (`000` is 0). */
+export function scanMac(s: string, at: number): { value: bigint; end: number } | undefined {
+  let value = 0n, p = at;
+  for (let i = 0; i < 6; i++) {
+    if (i > 0 && s[p++] !== ':') return undefined;
+    const part = scanInteger(s, p, 16);
+    if (!part) return undefined;
+    value = (value << 8n) | BigInt.asUintN(8, part.value);
+    p = part.end;
+  }
+  return { value, end: p };
 }
 
 /** C's isspace. */

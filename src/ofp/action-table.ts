@@ -9,7 +9,7 @@ import {
   parseUint64, splitArrow, type AnyActionDef, type Arg, type FormatContext, type ParseContext,
 } from './action-def.js';
 import { ctAction, natAction } from './ct.js';
-import { formatFieldValue, parseFieldValue } from './field-value.js';
+import { formatFieldValue, parseFieldValue, valueBits } from './field-value.js';
 import { splitKeyValues } from './key-value.js';
 import { learnAction } from './learn.js';
 import type { EncapProp, HashFields, NullActionType, Ofpact, OfpactOf } from './ofpact.js';
@@ -189,7 +189,9 @@ function parseSetField(arg: Arg, ctx: ParseContext): Ofpact {
   if (!field.writable) throw new ArgError(`${nameArg.text} is read-only`, nameArg.col);
   const parsed = parseFieldValue(field, valueArg.text, ctx.ports);
   if (typeof parsed === 'string') throw new ArgError(parsed, valueArg.col);
-  return { type: 'set_field', raw: 'set_field', field, ...parsed };
+  // mf_is_value_valid: a value may fill the field's bytes but not go past its bits.
+  if (parsed.value > allOnes(valueBits(field))) throw new ArgError(`${valueArg.text} is not a valid value for field ${nameArg.text}`, valueArg.col);
+  return { type: 'set_field', raw: 'set_field', field, value: parsed.value, mask: parsed.mask };
 }
 
 /** `load:value->dst[ofs..end]`: a set_field of the subfield's bits (parse_reg_load). */

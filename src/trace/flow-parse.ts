@@ -5,13 +5,13 @@
 // with OVS's error messages.
 import { fieldByName, getFieldValue, setFieldValue, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField, type FieldValue } from '../meta-flow/field-parse.js';
-import { M, allOnes, type Flow } from '../meta-flow/flow.js';
+import { M, type Flow } from '../meta-flow/flow.js';
 import { prereqsOk } from '../meta-flow/prereqs.js';
 import { newMatch } from '../meta-flow/match.js';
 import { protocolShorthand } from '../ingest/flows.js';
 import { splitKeyValues } from '../ofp/key-value.js';
 import { InputError } from '../model/errors.js';
-import { OFPP_NONE, parsePort, type PortNames } from '../ofp/ports.js';
+import { OFPP_NONE, type PortNames } from '../ofp/ports.js';
 import type { Datapath, World, XBridge } from '../xlate/world.js';
 import { receivingTunnelPort, tunnelDst } from '../xlate/tunnel.js';
 import { geneveOptions, odpKeyToFlow, parseOdpFlow, type OdpKeyAttr } from './odp-flow.js';
@@ -22,19 +22,11 @@ import type { TlvMapping } from '../model/snapshot.js';
 /** GENEVE_CRIT_OPT_TYPE: an option a receiver must understand. */
 const GENEVE_CRIT_OPT_TYPE = 0x80;
 
-/**
- * mf_parse_value: an exact value. Integers only have to fit the field's bytes
- * (`dl_vlan=5000` keeps its low 12 bits, as OVS does); masks are refused.
- */
+/** mf_parse_value: an exact value, OVS's mask all ones over the field's bytes. */
 function parseExactValue(field: Field, text: string, ports?: PortNames): FieldValue | string {
-  const isPort = field.format.includes('port');
-  if (isPort && parsePort(text, ports) === undefined && !/^\d+$/.test(text)) return `${text}: invalid or unknown port for ${field.name}`;
-  const wide = { ...field, bits: field.bytes * 8 };
-  const fv = parseFieldValue(/^(decimal|hexadecimal)$/.test(field.format) ? wide : field, text, ports);
+  const fv = parseFieldValue(field, text, ports);
   if (typeof fv === 'string') return fv;
-  // Flag fields (`+trk-new`) and value/mask pairs leave bits unspecified.
-  if (/^[+-]/.test(text) || text.includes('/')) return `${text}: wildcards not allowed here`;
-  return { value: fv.value & allOnes(field.bits), mask: allOnes(field.bits) };
+  return fv.exact ? fv : `${text}: wildcards not allowed here`;
 }
 
 /** Parse a trace flow; returns the flow or OVS's error text (without the "Bad openflow flow syntax: " prefix). */
