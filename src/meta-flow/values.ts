@@ -235,24 +235,17 @@ export function parseIntString(s: string, at: number, bytes: number): { value: b
 }
 
 /** IP_SCAN_FMT (`%hhu.%hhu.%hhu.%hhu`) at s[at]: each part a decimal ovs_scan keeps 8 bits of (`256` is 0). */
-export function scanIpv4(s: string, at: number): { value: bigint; end: number } | undefined {
-  let value = 0n, p = at;
-  for (let i = 0; i < 4; i++) {
-    if (i > 0 && s[p++] !== '.') return undefined;
-    const part = scanInteger(s, p, 10);
-    if (!part) return undefined;
-    value = (value << 8n) | BigInt.asUintN(8, part.value);
-    p = part.end;
-  }
-  return { value, end: p };
-}
+export const scanIpv4 = (s: string, at: number) => scanBytes(s, at, 4, '.', 10);
 
 /** ETH_ADDR_SCAN_FMT (`%hhx:` six times) at s[at]: each part hex, 0x allowed, 8 bits kept (`000` is 0). */
-export function scanMac(s: string, at: number): { value: bigint; end: number } | undefined {
+export const scanMac = (s: string, at: number) => scanBytes(s, at, 6, ':', 16);
+
+/** `n` one-byte integers (%hhu or %hhx) between `sep`s at s[at]: their bytes as one number, and where they end. */
+function scanBytes(s: string, at: number, n: number, sep: string, base: 10 | 16): { value: bigint; end: number } | undefined {
   let value = 0n, p = at;
-  for (let i = 0; i < 6; i++) {
-    if (i > 0 && s[p++] !== ':') return undefined;
-    const part = scanInteger(s, p, 16);
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && s[p++] !== sep) return undefined;
+    const part = scanInteger(s, p, base);
     if (!part) return undefined;
     value = (value << 8n) | BigInt.asUintN(8, part.value);
     p = part.end;
