@@ -88,15 +88,22 @@ export const FIELDS: readonly Field[] = FIELD_DEFS.map((def) => ({
 }));
 
 const BY_NAME = new Map<string, Field>();
+const BY_NXM_NAME = new Map<string, Field>();
 const BY_ID = new Map<string, Field>();
 for (const f of FIELDS) {
   BY_ID.set(f.id, f);
-  for (const n of [f.name, ...f.aliases, f.nxm, f.oxm]) if (n && !BY_NAME.has(n)) BY_NAME.set(n, f);
+  for (const n of [f.name, ...f.aliases]) if (!BY_NAME.has(n)) BY_NAME.set(n, f);
+  for (const n of [f.nxm, f.oxm]) if (n && !BY_NXM_NAME.has(n)) BY_NXM_NAME.set(n, f);
 }
 
-/** Look a field up by name, alias, NXM or OXM name (as OVS's mf_from_name does). */
+/** A field by its name or alias (mf_from_name): how matches, trace flows and set_field name one. */
 export function fieldByName(name: string): Field | undefined {
   return BY_NAME.get(name);
+}
+
+/** A field by NXM or OXM name, else as fieldByName (mf_parse_subfield): how `load`, `move` and friends name one. */
+export function subfieldFieldByName(name: string): Field | undefined {
+  return BY_NXM_NAME.get(name) ?? BY_NAME.get(name);
 }
 
 export function fieldById(id: string): Field {

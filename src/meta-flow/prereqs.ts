@@ -18,6 +18,9 @@ const nd = (...types: bigint[]): Check => (f, wc) => {
   return types.includes(f[M.tp_src]) && f[M.tp_dst] === 0n;
 };
 
+/** CS_NEW | CS_ESTABLISHED | CS_REPLY_DIR. */
+const CS_VALID_MASK = 0x1n | 0x2n | 0x8n;
+
 const PREREQS: Record<string, Check> = {
   none: () => true,
   Ethernet: (f) => f[M.packet_type] === 0n,
@@ -38,7 +41,11 @@ const PREREQS: Record<string, Check> = {
   ND: nd(135n, 136n),
   'ND solicit': nd(135n),
   'ND advert': nd(136n),
-  CT: (f) => (f[M.ct_state] & 0x20n) !== 0n,
+  // is_ct_valid on a packet's flow: a valid conntrack entry is new, established or a reply.
+  CT: (f, wc) => {
+    if (wc) wc[M.ct_state] |= CS_VALID_MASK;
+    return (f[M.ct_state] & CS_VALID_MASK) !== 0n;
+  },
   NSH: (f) => dlTypeOf(f) === ETH_TYPE.NSH,
 };
 

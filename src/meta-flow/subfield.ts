@@ -1,5 +1,5 @@
 // Subfields: `NXM_NX_REG7[0..15]`, `reg7[]`, `metadata[3]` (mf_parse_subfield).
-import { fieldByName, type Field } from './field.js';
+import { subfieldFieldByName, type Field } from './field.js';
 
 export interface Subfield {
   field: Field;
@@ -11,7 +11,7 @@ export interface Subfield {
 export function parseSubfield(s: string): Subfield | string {
   const m = /^([A-Za-z0-9_]+)(?:\[(?:(\d+)(?:\.\.(\d+))?)?\])?$/.exec(s);
   if (!m) return `${s}: invalid subfield syntax`;
-  const field = fieldByName(m[1]);
+  const field = subfieldFieldByName(m[1]);
   if (!field) return `${m[1]}: unknown field`;
   if (m[2] === undefined) return { field, ofs: 0, nBits: field.bits };
   const start = Number(m[2]);
