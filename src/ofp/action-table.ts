@@ -3,7 +3,7 @@
 import { allOnes } from '../meta-flow/flow.js';
 import { fieldByName } from '../meta-flow/field.js';
 import { formatSubfield, parseSubfield } from '../meta-flow/subfield.js';
-import { formatHex, formatIpv4, formatMac, parseInteger, parseIpv4, parseMac } from '../meta-flow/values.js';
+import { formatHex, formatIpv4, formatMac, parseInteger, parseIpv4, scanMac } from '../meta-flow/values.js';
 import {
   ArgError, defineAction, formatHexBytes, formatTable, parseHexBytes, parsePortArg, parseSubfieldArg, parseTable, parseUint,
   parseUint64, splitArrow, type AnyActionDef, type Arg, type FormatContext, type ParseContext,
@@ -52,8 +52,9 @@ const macAction = (type: 'set_eth_src' | 'set_eth_dst', name: string) => defineA
   type,
   names: [name],
   parse: (arg) => {
-    const mac = parseMac(arg.text);
-    if (mac === undefined) throw new ArgError(`invalid mac "${arg.text}"`, arg.col);
+    // str_to_mac: ovs_scan reads the address and ignores what follows it.
+    const mac = scanMac(arg.text, 0)?.value;
+    if (mac === undefined) throw new ArgError(`invalid mac address ${arg.text}`, arg.col);
     return { type, mac };
   },
   format: (a) => `${name}:${formatMac(a.mac)}`,
@@ -64,16 +65,16 @@ const ipv4Action = (type: 'set_ipv4_src' | 'set_ipv4_dst', name: string) => defi
   names: [name],
   parse: (arg) => {
     const ipv4 = parseIpv4(arg.text);
-    if (ipv4 === undefined) throw new ArgError(`invalid IP address "${arg.text}"`, arg.col);
+    if (ipv4 === undefined) throw new ArgError(`${arg.text}: could not convert to IP address`, arg.col);
     return { type, ipv4 };
   },
   format: (a) => `${name}:${formatIpv4(a.ipv4)}`,
 });
 
-const l4PortAction = (type: 'set_l4_src_port' | 'set_l4_dst_port', name: string) => defineAction({
+const l4PortAction = (type: 'set_l4_src_port' | 'set_l4_dst_port', name: string, what: string) => defineAction({
   type,
   names: [name],
-  parse: (arg) => ({ type, port: parseUint(arg, 16, 'port') }),
+  parse: (arg) => ({ type, port: parseUint(arg, 16, what) }),
   format: (a) => `${name}:${a.port}`,
 });
 
@@ -91,15 +92,35 @@ const mplsEthertypeAction = (type: 'push_mpls' | 'pop_mpls') => defineAction({
   format: (a) => `${type}:0x${a.ethertype.toString(16).padStart(4, '0')}`,
 });
 
-/** `set_mpls_ttl(5)`-style actions that hold one small integer. */
+/**
+ * `set_mpls_ttl(5)`-style actions that hold one small integer, read as
+ * parse_SET_MPLS_* reads it: an empty argument is `expected <member>.`.
+ */
 const parenIntAction = <T extends 'set_mpls_label' | 'set_mpls_tc' | 'set_mpls_ttl'>(
-  type: T, member: keyof OfpactOf<T> & string, bits: number,
+  type: T, member: keyof OfpactOf<T> & string, read: (arg: Arg) => number,
 ) => defineAction({
   type,
   names: [type],
-  parse: (arg) => ({ type, [member]: parseUint(arg, bits, member) }) as Ofpact,
+  parse: (arg) => {
+    if (arg.text === '') throw new ArgError(`expected ${member}.`, arg.col);
+    return { type, [member]: read(arg) } as Ofpact;
+  },
   format: (a) => `${type}(${(a as Record<string, unknown>)[member]})`,
 });
+
+/** A value read as `read` does that must also fit `bits`, else OVS's `<value>: not a valid <what>`. */
+const within = (bits: number, what: string, read: (arg: Arg) => number) => (arg: Arg) => {
+  const v = read(arg);
+  if (v > Number(allOnes(bits))) throw new ArgError(`${arg.text}: not a valid ${what}`, arg.col);
+  return v;
+};
+
+/** str_to_u32. */
+function strToU32(arg: Arg): number {
+  const v = parseInteger(arg.text);
+  if (v === undefined || v > allOnes(32)) throw new ArgError(`invalid numeric format ${arg.text}`, arg.col);
+  return Number(v);
+}
 
 /** `parse_OUTPUT`: a port, `port=..,max_len=..` (truncation) or a subfield. */
 function parseOutput(arg: Arg, ctx: ParseContext): Ofpact {
@@ -159,7 +180,8 @@ function parseController(arg: Arg): Ofpact {
 }
 
 function parseResubmit(arg: Arg, ctx: ParseContext): Ofpact {
-  const [portText = '', tableText = '', ctText = '', ...extra] = arg.text.split(',');
+  // strsep three times: what follows a third comma is not read.
+  const [portText = '', tableText = '', ctText = ''] = arg.text.split(',');
   const tableCol = arg.col + portText.length + 1;
   const r: OfpactOf<'resubmit'> = { type: 'resubmit', inPort: OFPP_IN_PORT, tableId: NO_TABLE, withCtOrig: false };
   if (portText) r.inPort = parsePortArg({ text: portText, col: arg.col }, ctx);
@@ -168,7 +190,6 @@ function parseResubmit(arg: Arg, ctx: ParseContext): Ofpact {
     if (ctText !== 'ct') throw new ArgError(`${ctText}: unknown parameter`, tableCol + tableText.length + 1);
     r.withCtOrig = true;
   }
-  if (extra.length) throw new ArgError(`${extra.join(',')}: unknown parameter`, arg.col);
   if (r.inPort === OFPP_IN_PORT && r.tableId === NO_TABLE) {
     throw new ArgError('at least one "in_port" or "table" must be specified on resubmit', arg.col);
   }
@@ -271,7 +292,10 @@ function parseSample(arg: Arg, ctx: ParseContext): Ofpact {
   for (const kv of splitKeyValues(arg.text, arg.col)) {
     const value = { text: kv.value, col: kv.valueCol };
     switch (kv.key) {
-      case 'probability': s.probability = parseUint(value, 16, 'probability'); break;
+      case 'probability':
+        s.probability = parseUint(value, 16, 'probability');
+        if (!s.probability) throw new ArgError(`invalid probability value "${kv.value}"`, kv.valueCol);
+        break;
       case 'collector_set_id': s.collectorSetId = parseUint(value, 32, 'collector_set_id'); break;
       case 'obs_domain_id': s.obsDomainId = parseUint(value, 32, 'obs_domain_id'); break;
       case 'obs_point_id': s.obsPointId = parseUint(value, 32, 'obs_point_id'); break;
@@ -479,8 +503,8 @@ export const ACTIONS: readonly AnyActionDef[] = [
     parse: (arg) => ({ type: 'set_ip_ttl', ttl: parseUint(arg, 8, 'TTL') }),
     format: (a) => `mod_nw_ttl:${a.ttl}`,
   }),
-  l4PortAction('set_l4_src_port', 'mod_tp_src'),
-  l4PortAction('set_l4_dst_port', 'mod_tp_dst'),
+  l4PortAction('set_l4_src_port', 'mod_tp_src', 'source port'),
+  l4PortAction('set_l4_dst_port', 'mod_tp_dst', 'destination port'),
   defineAction({
     type: 'reg_move',
     names: ['move'],
@@ -508,9 +532,9 @@ export const ACTIONS: readonly AnyActionDef[] = [
     },
     format: (a) => (a.withIds ? `dec_ttl(${a.controllerIds.join(',')})` : 'dec_ttl'),
   }),
-  parenIntAction('set_mpls_label', 'label', 20),
-  parenIntAction('set_mpls_tc', 'tc', 3),
-  parenIntAction('set_mpls_ttl', 'ttl', 8),
+  parenIntAction('set_mpls_label', 'label', within(20, 'MPLS label', strToU32)),
+  parenIntAction('set_mpls_tc', 'tc', within(3, 'MPLS TC', (arg) => parseUint(arg, 8, 'MPLS TC'))),
+  parenIntAction('set_mpls_ttl', 'ttl', (arg) => parseUint(arg, 8, 'MPLS TTL')),
   mplsEthertypeAction('push_mpls'),
   mplsEthertypeAction('pop_mpls'),
   defineAction({

@@ -27,6 +27,61 @@ for (const def of ACTIONS) {
 const INSTRUCTIONS: ReadonlySet<OfpactType> = new Set(['meter', 'clear_actions', 'write_actions', 'write_metadata', 'goto_table']);
 
 /**
+ * enum ovs_instruction_type, in the order a flow's instructions must come:
+ * every other action belongs to apply_actions.
+ */
+const INSTRUCTION_ORDER: readonly [OfpactType | 'apply_actions', string][] = [
+  ['meter', 'meter'], ['apply_actions', 'apply_actions'], ['clear_actions', 'clear_actions'],
+  ['write_actions', 'write_actions'], ['write_metadata', 'write_metadata'], ['goto_table', 'goto_table'],
+];
+const instructionOf = (type: OfpactType) => {
+  const i = INSTRUCTION_ORDER.findIndex(([t]) => t === type);
+  return i < 0 ? 1 : i;
+};
+
+/** ofpact_name: an action type's name in OVS's messages, which is how it is written but for these. */
+const OFPACT_NAMES: ReadonlyMap<OfpactType, string> = new Map<OfpactType, string>([
+  ['set_vlan_vid', 'set_vlan_vid'], ['set_vlan_pcp', 'set_vlan_pcp'], ['output_reg', 'output_reg'], ['output_trunc', 'output_trunc'],
+]);
+const ofpactName = (type: OfpactType) => OFPACT_NAMES.get(type) ?? BY_TYPE.get(type)?.names[0] ?? type;
+
+/** Fields only ct(exec(...)) may write (field_requires_ct). */
+const CT_FIELDS: ReadonlySet<string> = new Set(['MFF_CT_MARK', 'MFF_CT_LABEL']);
+
+/**
+ * ofpacts_verify for a list `outer` holds (the flow's own list when none):
+ * conjunction goes with note only; nat and writes of ct_mark/ct_label
+ * belong in ct(), which holds nothing else; instructions come once each,
+ * in their order. OVS's words.
+ */
+function verifyList(acts: readonly Ofpact[], outer: string | undefined): string | undefined {
+  if (acts.some((a) => a.type === 'conjunction')) {
+    const other = acts.find((a) => a.type !== 'conjunction' && a.type !== 'note');
+    return other && `"conjunction" actions may be used along with "note" but not any other kind of action (such as the "${ofpactName(other.type)}" action used here)`;
+  }
+  let inst = 0;
+  for (const [i, a] of acts.entries()) {
+    const dst = a.type === 'set_field' ? a.field : a.type === 'reg_move' ? a.dst.field : undefined;
+    if (dst && CT_FIELDS.has(dst.id) && outer !== 'ct') return 'cannot set CT fields outside of ct action';
+    if (a.type === 'nat') {
+      if (outer !== 'ct') return 'Cannot have NAT action outside of "ct" action';
+    } else if (outer === 'ct') {
+      if (!dst) return `ct action doesn't support nested action ${ofpactName(a.type)}`;
+      if (!CT_FIELDS.has(dst.id)) return `ct action doesn't support nested modification of ${dst.name}`;
+    }
+    const next = instructionOf(a.type);
+    if (i > 0 && (inst === 1 ? next < inst : next <= inst)) {
+      const [name, nextName] = [INSTRUCTION_ORDER[inst][1], INSTRUCTION_ORDER[next][1]];
+      return next === inst
+        ? `duplicate ${name} instruction not allowed, for OpenFlow 1.1+ compatibility`
+        : `invalid instruction ordering: ${nextName} must appear before ${name}, for OpenFlow 1.1+ compatibility`;
+    }
+    inst = next;
+  }
+  return undefined;
+}
+
+/**
  * Parses the text after `actions=` in a dump-flows line (or a group bucket's
  * actions) into ofpacts, OpenFlow 1.1+ instructions included.
  */
@@ -73,6 +128,8 @@ function parseList(arg: Arg, where: SourcePosition, names: Names, outer: string 
     }
   }
   if (dropCol !== undefined && acts.length) fail('"drop" must not be accompanied by any other action or instruction', dropCol);
+  const invalid = verifyList(acts, outer);
+  if (invalid) fail(invalid, arg.col);
   return acts;
 }
 

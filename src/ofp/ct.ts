@@ -39,7 +39,7 @@ export const ctAction = defineAction({
         }
         case 'alg': {
           const alg = ALGS.get(kv.value);
-          if (alg === undefined) throw new ArgError(`unknown connection helper "${kv.value}"`, kv.valueCol);
+          if (alg === undefined) throw new ArgError(`invalid conntrack helper "${kv.value}"`, kv.valueCol);
           ct.alg = alg;
           break;
         }

@@ -184,10 +184,10 @@ describe('action lists from OVS\'s own test suite, as ovs-ofctl prints them, rou
 });
 
 // Forms ovs-ofctl parse-flow cannot show (no switch to decode them, or
-// rejected without a ct) but that OVS prints; ports from 0xff00 print bare.
+// rejected without an ip match) but that OVS prints; ports from 0xff00 print bare.
 describe('forms OVS prints that parse-flow cannot produce', () => {
   for (const text of [
-    'debug_recirc,debug_slow', 'nat', 'nat(src=1.1.1.1)', 'nat(dst=10.0.0.1-10.0.0.9:80,persistent)',
+    'debug_recirc,debug_slow', 'ct(nat)', 'ct(nat(src=1.1.1.1))', 'ct(nat(dst=10.0.0.1-10.0.0.9:80,persistent))',
     '65280', 'set_tunnel64:0x5', 'controller(max_len=100,id=2)',
   ]) {
     it(text, () => expect(roundTrip(text)).toBe(text));
@@ -270,6 +270,44 @@ describe('errors name the action and point at it', () => {
   for (const [name, text, message] of cases) {
     it(name, () => expect(() => parse(text)).toThrow(message));
   }
+});
+
+// What ovs-ofctl 3.1 parse-flow says of each (recorded; oftrace adds where).
+describe('action lists OVS refuses, with its words', () => {
+  const cases: [string, string][] = [
+    ['nat', 'Cannot have NAT action outside of "ct" action'],
+    ['clone(nat)', 'Cannot have NAT action outside of "ct" action'],
+    ['set_field:1->ct_mark', 'cannot set CT fields outside of ct action'],
+    ['move:reg0[]->NXM_NX_CT_MARK[]', 'cannot set CT fields outside of ct action'],
+    ['ct(commit,exec(set_field:1->reg0))', "ct action doesn't support nested modification of reg0"],
+    ['ct(commit,exec(output:1))', "ct action doesn't support nested action output"],
+    ['conjunction(1,1/2),output:1', '"conjunction" actions may be used along with "note" but not any other kind of action (such as the "output" action used here)'],
+    ['conjunction(1,1/2),mod_vlan_vid:5', '(such as the "set_vlan_vid" action used here)'],
+    ['goto_table:1,output:1', 'invalid instruction ordering: apply_actions must appear before goto_table, for OpenFlow 1.1+ compatibility'],
+    ['write_actions(output:2),ct(table=1)', 'invalid instruction ordering: apply_actions must appear before write_actions, for OpenFlow 1.1+ compatibility'],
+    ['goto_table:2,write_metadata:1', 'invalid instruction ordering: write_metadata must appear before goto_table, for OpenFlow 1.1+ compatibility'],
+    ['goto_table:1,goto_table:2', 'duplicate goto_table instruction not allowed, for OpenFlow 1.1+ compatibility'],
+    ['set_mpls_label:', 'set_mpls_label: expected label.'],
+    ['set_mpls_label(0x100000)', '0x100000: not a valid MPLS label'],
+    ['set_mpls_tc(8)', '8: not a valid MPLS TC'],
+    ['set_mpls_ttl(256)', 'invalid MPLS TTL "256"'],
+    ['mod_dl_src:zz', 'invalid mac address zz'],
+    ['mod_nw_src:1.2.3.256', '1.2.3.256: could not convert to IP address'],
+    ['mod_tp_src:65536', 'invalid source port "65536"'],
+    ['mod_tp_dst:65536', 'invalid destination port "65536"'],
+    ['ct(alg=sip)', 'invalid conntrack helper "sip"'],
+    ['sample(probability=0)', 'invalid probability value "0"'],
+    ['set_field:4->nw_ecn', '4 is not a valid value for field nw_ecn'],
+    ['set_field:0x1ffff->tcp_dst', '0x1ffff: value too large for 2-byte field tcp_dst'],
+  ];
+  for (const [text, message] of cases) it(text, () => expect(() => parse(text)).toThrow(message));
+
+  it('and those it takes: what follows resubmit\'s third comma, the text after a MAC address, ct_mark and ct_label set in ct()', () => {
+    expect(formatActions(parse('resubmit(,1,,)'))).toBe('resubmit(,1)');
+    expect(formatActions(parse('resubmit(,1,ct,extra)'))).toBe('resubmit(,1,ct)');
+    expect(formatActions(parse('mod_dl_dst:00:00:00:00:00:01/ff:ff:ff:ff:ff:00'))).toBe('mod_dl_dst:00:00:00:00:00:01');
+    expect(parse('ct(commit,exec(set_field:1->ct_mark,set_field:2->ct_label))')).toHaveLength(1);
+  });
 });
 
 describe('key/value splitter', () => {
