@@ -177,6 +177,12 @@ export function parseInteger(s: string): bigint | undefined {
  * without digits. The caller keeps as many low bits as its conversion has.
  */
 export function scanInteger(s: string, at: number, base: 0 | 10 | 16 = 0): { value: bigint; end: number } | undefined {
+  const r = readInteger(s, at, base);
+  return r && { value: BigInt.asUintN(64, r.negative ? -r.magnitude : r.magnitude), end: r.end };
+}
+
+/** What scanInteger reads, the magnitude whole. */
+function readInteger(s: string, at: number, base: 0 | 10 | 16): { negative: boolean; magnitude: bigint; end: number } | undefined {
   let p = at;
   while (p < s.length && isCSpace(s.charCodeAt(p))) p++;
   const negative = s[p] === '-';
@@ -189,17 +195,16 @@ export function scanInteger(s: string, at: number, base: 0 | 10 | 16 = 0): { val
   const first = p;
   while (p < s.length && hexDigit(s.charCodeAt(p)) < radix) p++;
   if (p === first) return undefined;
-  const magnitude = BigInt.asUintN(64, digitsValue(s.slice(first, p), radix));
-  return { value: negative ? BigInt.asUintN(64, -magnitude) : magnitude, end: p };
+  const digits = s.slice(first, p);
+  return { negative, magnitude: BigInt(radix === 16 ? '0x' + digits : radix === 8 ? '0o' + digits : digits), end: p };
 }
-
-const digitsValue = (digits: string, radix: number) => BigInt(radix === 16 ? '0x' + digits : radix === 8 ? '0o' + digits : digits);
 
 /**
  * parse_int_string (lib/util.c) at s[at], for a field `bytes` wide: `0x`
  * and hex digits (blanks among them skipped, leading zeros free), else
- * strtoull's base-0 reading (blanks, a sign, octal). The value and where the
- * reading stopped; ERANGE when it does not fit, EINVAL without digits.
+ * strtoull's base-0 reading (blanks, a sign, octal; where it would read
+ * `-0xg` as 0, junk follows either way). The value and where the reading
+ * stopped; ERANGE when it does not fit, EINVAL without digits.
  */
 export function parseIntString(s: string, at: number, bytes: number): { value: bigint; end: number } | 'ERANGE' | 'EINVAL' {
   if (s.startsWith('0x', at) || s.startsWith('0X', at)) {
@@ -216,22 +221,11 @@ export function parseIntString(s: string, at: number, bytes: number): { value: b
     }
     return { value: digits ? BigInt('0x' + digits) : 0n, end: p };
   }
-  let p = at;
-  while (p < s.length && isCSpace(s.charCodeAt(p))) p++;
-  const negative = s[p] === '-';
-  if (s[p] === '-' || s[p] === '+') p++;
-  let radix = 10;
-  if (s[p] === '0' && (s[p + 1] === 'x' || s[p + 1] === 'X') && hexDigit(s.charCodeAt(p + 2)) >= 0) {
-    radix = 16;
-    p += 2;
-  } else if (s[p] === '0') radix = 8;
-  const first = p;
-  while (p < s.length && hexDigit(s.charCodeAt(p)) < radix) p++;
-  if (p === first) return 'EINVAL';
-  let value = digitsValue(s.slice(first, p), radix);
-  if (value >> 64n) return 'ERANGE'; // strtoull's ERANGE
-  if (negative) value = BigInt.asUintN(64, -value);
-  return value >> BigInt(8 * bytes) ? 'ERANGE' : { value, end: p };
+  const r = readInteger(s, at, 0);
+  if (!r) return 'EINVAL';
+  if (r.magnitude >> 64n) return 'ERANGE'; // strtoull's
+  const value = BigInt.asUintN(64, r.negative ? -r.magnitude : r.magnitude);
+  return value >> BigInt(8 * bytes) ? 'ERANGE' : { value, end: r.end };
 }
 
 /** IP_SCAN_FMT (`%hhu.%hhu.%hhu.%hhu`) at s[at]: each part a decimal ovs_scan keeps 8 bits of (`256` is 0). */

@@ -30,13 +30,10 @@ const INSTRUCTIONS: ReadonlySet<OfpactType> = new Set(['meter', 'clear_actions',
  * enum ovs_instruction_type, in the order a flow's instructions must come:
  * every other action belongs to apply_actions.
  */
-const INSTRUCTION_ORDER: readonly [OfpactType | 'apply_actions', string][] = [
-  ['meter', 'meter'], ['apply_actions', 'apply_actions'], ['clear_actions', 'clear_actions'],
-  ['write_actions', 'write_actions'], ['write_metadata', 'write_metadata'], ['goto_table', 'goto_table'],
-];
+const INSTRUCTION_ORDER: readonly string[] = ['meter', 'apply_actions', 'clear_actions', 'write_actions', 'write_metadata', 'goto_table'];
 const instructionOf = (type: OfpactType) => {
-  const i = INSTRUCTION_ORDER.findIndex(([t]) => t === type);
-  return i < 0 ? 1 : i;
+  const i = INSTRUCTION_ORDER.indexOf(type);
+  return i < 0 ? INSTRUCTION_ORDER.indexOf('apply_actions') : i;
 };
 
 /** ofpact_name: an action type's name in OVS's messages, which is how it is written but for these. */
@@ -70,8 +67,8 @@ function verifyList(acts: readonly Ofpact[], outer: string | undefined): string 
       if (!CT_FIELDS.has(dst.id)) return `ct action doesn't support nested modification of ${dst.name}`;
     }
     const next = instructionOf(a.type);
-    if (i > 0 && (inst === 1 ? next < inst : next <= inst)) {
-      const [name, nextName] = [INSTRUCTION_ORDER[inst][1], INSTRUCTION_ORDER[next][1]];
+    if (i > 0 && (INSTRUCTION_ORDER[inst] === 'apply_actions' ? next < inst : next <= inst)) {
+      const [name, nextName] = [INSTRUCTION_ORDER[inst], INSTRUCTION_ORDER[next]];
       return next === inst
         ? `duplicate ${name} instruction not allowed, for OpenFlow 1.1+ compatibility`
         : `invalid instruction ordering: ${nextName} must appear before ${name}, for OpenFlow 1.1+ compatibility`;
