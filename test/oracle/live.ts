@@ -1,9 +1,12 @@
 // Live differential run: generate scenarios, record them with the real OVS, replay oftrace on
-// the recorded dumps, and report agreement per section. Reports, never asserts.
-//   npm run test:ovs [-- --seeds 1-20] [--keep DIR]
+// the recorded dumps, and report agreement per section.
+//   npm run test:ovs [-- --seeds 1-20] [--fields] [--require-agreement] [--keep DIR]
+// --fields adds the field sweep (field-sweep.ts); --require-agreement exits 1 when any trace
+// differs (CI), where a plain run only reports.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSummary, summarize } from './compare.js';
+import { fieldSweepScenario } from './field-sweep.js';
 import { generateScenario } from './generator.js';
 import { ovsInstalled } from './ovs-sandbox.js';
 import { recordScenario } from './record.js';
@@ -32,8 +35,8 @@ async function main(argv: string[]): Promise<number> {
   const out = keepAt >= 0 ? argv[keepAt + 1] : mkdtempSync('/tmp/oftrace-live-');
   const results: ReplayResult[] = [];
   try {
-    for (const seed of seeds) {
-      const scenario = generateScenario(seed);
+    const scenarios = [...seeds.map(generateScenario), ...(argv.includes('--fields') ? [fieldSweepScenario()] : [])];
+    for (const scenario of scenarios) {
       await recordScenario(scenario, out);
       results.push(...(await replayFixture(join(out, scenario.name), runCli)));
     }
@@ -42,9 +45,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const mismatches = results.filter((r) => !r.comparison.agree.whole);
   if (runCli) for (const r of mismatches.slice(0, 5)) console.log(`\n${describeMismatch(r)}`);
-  console.log(`\nseeds ${seeds[0]}..${seeds[seeds.length - 1]}: ${results.length} traces`);
+  console.log(`\nseeds ${seeds[0]}..${seeds[seeds.length - 1]}${argv.includes('--fields') ? ' and the field sweep' : ''}: ${results.length} traces`);
   console.log(formatSummary(summarize(results.map((r) => r.comparison))));
-  return 0;
+  return argv.includes('--require-agreement') && mismatches.length ? 1 : 0;
 }
 
 try {
