@@ -151,7 +151,7 @@ function parseItems(rule: Rule, line: FlowLine, ctx: FlowsContext): void {
 class SharedParts {
   /** Parsed actions by their text; cleared when it holds ACTIONS_KEPT, so a dump whose actions all differ keeps no more than its rules do. */
   private actions = new Map<string, Ofpact[]>();
-  /** Masks seen, by maskHash. */
+  /** Masks seen, by a hash of the members each covers. */
   private readonly masks = new Map<number, Flow[]>();
   /** The wildcards a rule being parsed sets, which mask() copies when they are new. */
   readonly scratchWc = newFlow();
