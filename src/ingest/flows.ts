@@ -4,8 +4,8 @@ import { parseDumpFlows, parseFlowLineAt, isFlowsHeader, type FlowLine } from '.
 import { rejectBinary } from '../../grammar/lines.js';
 import { fieldByName, type Field } from '../meta-flow/field.js';
 import { parseFieldValue, setMatchField } from '../meta-flow/field-parse.js';
-import { addEthernetPrereq, OFP_DEFAULT_PRIORITY, setDefaultPacketType, type Match } from '../meta-flow/match.js';
-import { M, allOnes, ETH_TYPE, flowsEqual, IPPROTO, newFlow, type Flow } from '../meta-flow/flow.js';
+import { addEthernetPrereq, normalizeMatch, OFP_DEFAULT_PRIORITY, setDefaultPacketType, type Match } from '../meta-flow/match.js';
+import { M, MEMBERS, allOnes, ETH_TYPE, flowsEqual, IPPROTO, newFlow, type Flow } from '../meta-flow/flow.js';
 import { parseInteger } from '../meta-flow/values.js';
 import { parseActions } from '../ofp/actions.js';
 import type { Ofpact } from '../ofp/ofpact.js';
@@ -82,6 +82,8 @@ export interface FlowsContext {
   /** Table names, which `--names` dumps print instead of ids. */
   tables?: PortNames;
   progress?: ProgressSink;
+  /** Where a line's warning goes (a hand-written match that ovs-ofctl would normalize). */
+  warn?: (message: string) => void;
 }
 
 function lineError(ctx: FlowsContext, line: FlowLine, column: number, msg: string): InputError {
@@ -102,6 +104,11 @@ export function ruleFromLine(line: FlowLine, ctx: FlowsContext): Rule {
   } catch (e) {
     shared.scratchWc.fill(0n);
     throw e;
+  }
+  const dropped = normalizeMatch(rule.match);
+  if (dropped.length) {
+    const names = dropped.map((m) => MEMBERS[m].name).join(', ');
+    ctx.warn?.(`warning: ${ctx.file}:${line.src.line}: ${names} dropped from the match, which lacks ${dropped.length > 1 ? 'their' : 'its'} prerequisites, as ovs-ofctl add-flow drops ${dropped.length > 1 ? 'them' : 'it'}`);
   }
   rule.match.wc = shared.mask();
   rule.actions = shared.actionsOf(line, ctx);

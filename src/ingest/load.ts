@@ -198,8 +198,8 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
   for (const d of byKind('routes')) snap.routes = [...(snap.routes ?? []), ...parseRouteShow(d.text, d.file)];
   for (const d of byKind('neigh')) snap.neighbors.push(...parseNeighShow(d.text, d.file));
 
-  if (opts.lenient) loadFlowsLenient(snap, byKind('flows'), onError!);
-  else loadFlowsLazily(snap, byKind('flows'), opts.progress);
+  if (opts.lenient) loadFlowsLenient(snap, byKind('flows'), onError!, warn);
+  else loadFlowsLazily(snap, byKind('flows'), warn, opts.progress);
   for (const d of oneVersionPerBridge(byKind('groups'), lastVersion)) {
     const br = bridgeOf(snap, d.bridge!);
     for (const g of parseDumpGroups(d.text, d.file)) br.groups.set(g.groupId, g);
@@ -208,11 +208,11 @@ export function loadSnapshot(dumps: DumpText[], opts: LoadOptions = {}): Snapsho
 }
 
 /** Strict loading: of each bridge's dumps, index the one it uses now (cheap), parse each table when first used. */
-function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressSink): void {
+function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], warn: (m: string) => void, progress?: ProgressSink): void {
   for (const [name, candidates] of byBridge(dumps)) {
     const d = chooseFlows(candidates);
     const br = bridgeOf(snap, name);
-    const ctx: FlowsContext = { file: d.file, ports: portNames(br), progress };
+    const ctx: FlowsContext = { file: d.file, ports: portNames(br), progress, warn };
     // A large dump: a worker starts now, to decode it while this thread indexes it.
     const worker = startFilingWorker(d.shared, ctx);
     let index: FlowsIndex;
@@ -230,12 +230,12 @@ function loadFlowsLazily(snap: Snapshot, dumps: DumpText[], progress?: ProgressS
 }
 
 /** `--lenient`: parse each bridge's dump now, so each skipped line is reported once, in order. */
-function loadFlowsLenient(snap: Snapshot, dumps: DumpText[], onError: (e: Error) => void): void {
+function loadFlowsLenient(snap: Snapshot, dumps: DumpText[], onError: (e: Error) => void, warn: (m: string) => void): void {
   for (const [name, candidates] of byBridge(dumps)) {
     const d = chooseFlows(candidates, onError);
     const br = bridgeOf(snap, name);
     const byTable = new Map<number, Rule[]>();
-    for (const r of parseFlowsDump(d.text, { file: d.file, ports: portNames(br) }, onError).rules) {
+    for (const r of parseFlowsDump(d.text, { file: d.file, ports: portNames(br), warn }, onError).rules) {
       const list = byTable.get(r.table);
       if (list) list.push(r);
       else byTable.set(r.table, [r]);

@@ -243,6 +243,15 @@ interface ShapeOf<Lines> {
   valueIndexes: number[];
 }
 
+/** Members that hold a match only on ND packets (normalizeMatch). */
+const ND_MEMBERS: ReadonlySet<number> = new Set([M.nd_target, M.arp_sha, M.arp_tha]);
+
+/** Whether the line fileNext read has a key that sets one of ND_MEMBERS. */
+function hasNdKey(ln: typeof line): boolean {
+  for (let k = 0; k < ln.nKeys; k++) if (ln.keys[k].members.some((m) => ND_MEMBERS.has(m))) return true;
+  return false;
+}
+
 /** What IndexedTable.values holds per line: a value of each VALUE_MEMBERS entry. */
 const N_VALUES = VALUE_MEMBERS.length;
 
@@ -421,6 +430,14 @@ export class IndexedTable implements TableSource {
         ln.valuesRead |= 1 << kind.valueMember;
       }
     }
+    // ovs-ofctl normalizes a match by its Ethertype and IP protocol (and ICMPv6 type, for ND
+    // fields; normalizeMatch): lines of one shape that give these as values may normalize
+    // differently, which only their parse tells.
+    for (let k = 0; k < ln.nVarying; k++) {
+      const m = ln.varying[k];
+      if (m === M.dl_type || m === M.nw_proto) return this.fileParsed(i);
+      if (m === M.tp_src && hasNdKey(ln)) return this.fileParsed(i);
+    }
     const shape = this.shapeFor(i);
     // Each stage's hash covers the stages before it.
     for (let s = 1; s < N_STAGES; s++) ln.hashes[s] = mix(ln.hashes[s - 1], ln.hashes[s]);
@@ -471,7 +488,8 @@ export class IndexedTable implements TableSource {
     const touched = keys.flatMap((k) => k.members);
     return {
       lines: [], mask, maxPriority: -1, tokens, varying,
-      hashed: varying.every((m) => m >= 0) && new Set(touched).size === touched.length,
+      // A member normalizeMatch dropped from the shape's mask is read on its lines all the same.
+      hashed: varying.every((m) => m >= 0 && mask[m] !== 0n) && new Set(touched).size === touched.length,
       valueIndexes: VALUE_MEMBERS.flatMap((m, j) => (mask[m] ? [j] : [])),
     };
   }

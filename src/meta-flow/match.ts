@@ -1,6 +1,6 @@
 // A match: flow values plus a wildcard mask (OVS's struct match), and its
 // text form as OVS's match_format prints it (dump-flows, Megaflow:, Flow:).
-import { M, PT_ETH, newFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, type Flow } from './flow.js';
+import { M, PT_ETH, OFPHTN_ETHERTYPE, MPLS_LSE_MEMBERS, isMplsEthType, newFlow, allOnes, ETH_TYPE, IPPROTO, VLAN_CFI, VLAN_VID_MASK, VLAN_PCP_MASK, FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER, type Flow } from './flow.js';
 import { formatMac, formatIpv4, formatIpv6, cidrBits } from './values.js';
 import { formatPort, type PortNames } from '../ofp/ports.js';
 import type { Field } from './field.js';
@@ -28,6 +28,72 @@ export function setDefaultPacketType(match: Match): void {
 /** ... which match_add_ethernet_prereq does for a field with prerequisites (not for metadata: in_port, regs, ...). */
 export function addEthernetPrereq(match: Match, field: Field): void {
   if (field.prereq !== 'none') setDefaultPacketType(match);
+}
+
+/** ofputil_normalize_match__'s MAY_* classes, as bits, and the members each lets a match hold. */
+const MAY = { ether: 1, nwAddr: 2, tpAddr: 4, nwProto: 8, ipVx: 16, arpSha: 32, arpTha: 64, ipv6: 128, ndTarget: 256, mpls: 512 } as const;
+const MAY_MEMBERS: readonly [bit: number, members: readonly number[]][] = [
+  [MAY.ether, [M.dl_src, M.dl_dst]],
+  [MAY.nwAddr, [M.nw_src, M.nw_dst]],
+  [MAY.tpAddr, [M.tp_src, M.tp_dst]],
+  [MAY.nwProto, [M.nw_proto]],
+  [MAY.ipVx, [M.nw_tos, M.nw_ttl]],
+  [MAY.arpSha, [M.arp_sha]],
+  [MAY.arpTha, [M.arp_tha]],
+  [MAY.ipv6, [M.ipv6_src, M.ipv6_dst, M.ipv6_label]],
+  [MAY.ndTarget, [M.nd_target]],
+  [MAY.mpls, MPLS_LSE_MEMBERS],
+];
+
+const ND_NEIGHBOR_SOLICIT = 135n, ND_NEIGHBOR_ADVERT = 136n;
+
+/** The classes a match may hold, by its packet type, Ethertype, IP protocol and (for ND) ICMPv6 type. */
+function mayMatch({ flow, wc }: Match): number {
+  let may = 0, dlType = 0n;
+  if (wc[M.packet_type] === 0n || (flow[M.packet_type] === PT_ETH && wc[M.packet_type] === allOnes(32))) {
+    may |= MAY.ether;
+    dlType = flow[M.dl_type];
+  } else if (wc[M.packet_type] === allOnes(32) && flow[M.packet_type] >> 16n === OFPHTN_ETHERTYPE) {
+    dlType = flow[M.packet_type] & 0xffffn;
+  }
+  const proto = flow[M.nw_proto];
+  if (dlType === ETH_TYPE.IP) {
+    may |= MAY.nwProto | MAY.ipVx | MAY.nwAddr;
+    if (proto === IPPROTO.TCP || proto === IPPROTO.UDP || proto === IPPROTO.SCTP || proto === IPPROTO.ICMP) may |= MAY.tpAddr;
+  } else if (dlType === ETH_TYPE.IPV6) {
+    may |= MAY.nwProto | MAY.ipVx | MAY.ipv6;
+    if (proto === IPPROTO.TCP || proto === IPPROTO.UDP || proto === IPPROTO.SCTP) may |= MAY.tpAddr;
+    else if (proto === IPPROTO.ICMPV6) {
+      may |= MAY.tpAddr;
+      if (flow[M.tp_src] === ND_NEIGHBOR_SOLICIT) may |= MAY.ndTarget | MAY.arpSha;
+      else if (flow[M.tp_src] === ND_NEIGHBOR_ADVERT) may |= MAY.ndTarget | MAY.arpTha;
+    }
+  } else if (dlType === ETH_TYPE.ARP || dlType === ETH_TYPE.RARP) {
+    may |= MAY.nwProto | MAY.nwAddr | MAY.arpSha | MAY.arpTha;
+  } else if (isMplsEthType(dlType)) {
+    may |= MAY.mpls;
+  }
+  return may;
+}
+
+/**
+ * ofputil_normalize_match, which ovs-ofctl applies to the flows it adds: a
+ * member whose prerequisites the match lacks (`tp_dst=80` without `tcp`)
+ * is dropped from it. Returns the members dropped: none for a match OVS
+ * printed, which it normalized when the flow was added.
+ */
+export function normalizeMatch(match: Match): number[] {
+  const may = mayMatch(match);
+  const dropped: number[] = [];
+  for (const [bit, members] of MAY_MEMBERS) {
+    if (may & bit) continue;
+    for (const m of members) {
+      if (!match.wc[m]) continue;
+      dropped.push(m);
+      match.wc[m] = match.flow[m] = 0n;
+    }
+  }
+  return dropped;
 }
 
 export const OFP_DEFAULT_PRIORITY = 0x8000;
