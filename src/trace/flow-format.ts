@@ -15,27 +15,26 @@ export function wildcardsForPacket(f: Flow): Flow {
   const wc = newFlow();
   if (f[M.tun_ip_dst] || f[M.tun_ipv6_dst]) {
     if (f[M.tun_flags] & 8n) unwildcardMembers(wc, 'tun_id'); // FLOW_TNL_F_KEY
-    for (const n of ['tun_ip_src', 'tun_ip_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_flags', 'tun_tos', 'tun_ttl', 'tun_tp_src', 'tun_tp_dst',
-      'tun_gbp_id', 'tun_gbp_flags', 'tun_erspan_ver', 'tun_erspan_idx', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']) unwildcardMembers(wc, n);
+    unwildcardMembers(wc, 'tun_ip_src', 'tun_ip_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_flags', 'tun_tos', 'tun_ttl', 'tun_tp_src', 'tun_tp_dst',
+      'tun_gbp_id', 'tun_gbp_flags', 'tun_erspan_ver', 'tun_erspan_idx', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype');
     wc[M.tun_metadata_present] = f[M.tun_metadata_present];
     for (let i = 0; f[M.tun_metadata_present] && i < 64; i++) if ((f[M.tun_metadata_present] >> BigInt(i)) & 1n) unwildcardMembers(wc, `tun_metadata${i}`);
   } else if (f[M.tun_id]) unwildcardMembers(wc, 'tun_id');
-  for (const n of ['skb_priority', 'pkt_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'recirc_id', 'dp_hash', 'in_port', 'packet_type']) unwildcardMembers(wc, n);
+  unwildcardMembers(wc, 'skb_priority', 'pkt_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'recirc_id', 'dp_hash', 'in_port', 'packet_type');
   let dlType = f[M.dl_type];
   if (f[M.packet_type] === 0n) {
-    unwildcardMembers(wc, 'dl_dst'); unwildcardMembers(wc, 'dl_src'); unwildcardMembers(wc, 'dl_type');
-    unwildcardMembers(wc, 'vlan_tci0');
+    unwildcardMembers(wc, 'dl_dst', 'dl_src', 'dl_type', 'vlan_tci0');
     if (f[M.vlan_tci0] !== 0n) unwildcardMembers(wc, 'vlan_tci1');
   } else dlType = f[M.packet_type] & 0xffffn;
 
   if (dlType === ETH_TYPE.IP) {
-    for (const n of ['nw_src', 'nw_dst', 'ct_nw_src', 'ct_nw_dst']) unwildcardMembers(wc, n);
+    unwildcardMembers(wc, 'nw_src', 'nw_dst', 'ct_nw_src', 'ct_nw_dst');
   } else if (dlType === ETH_TYPE.IPV6) {
-    for (const n of ['ipv6_src', 'ipv6_dst', 'ipv6_label']) unwildcardMembers(wc, n);
-    if (isNd(f)) for (const n of ['arp_sha', 'arp_tha', 'nd_target']) unwildcardMembers(wc, n);
-    else for (const n of ['ct_ipv6_src', 'ct_ipv6_dst']) unwildcardMembers(wc, n);
+    unwildcardMembers(wc, 'ipv6_src', 'ipv6_dst', 'ipv6_label');
+    if (isNd(f)) unwildcardMembers(wc, 'arp_sha', 'arp_tha', 'nd_target');
+    else unwildcardMembers(wc, 'ct_ipv6_src', 'ct_ipv6_dst');
   } else if (dlType === ETH_TYPE.ARP || dlType === ETH_TYPE.RARP) {
-    for (const n of ['nw_src', 'nw_dst', 'nw_proto', 'arp_sha', 'arp_tha']) unwildcardMembers(wc, n);
+    unwildcardMembers(wc, 'nw_src', 'nw_dst', 'nw_proto', 'arp_sha', 'arp_tha');
     return wc;
   } else if (dlType === ETH_TYPE.MPLS || dlType === ETH_TYPE.MPLS_MCAST) {
     for (let i = 0; i < 3; i++) {
@@ -45,15 +44,15 @@ export function wildcardsForPacket(f: Flow): Flow {
     return wc;
   } else if (f[M.dl_type] === ETH_TYPE.NSH) {
     // OVS looks at the member here, which a flow given as packet_type=(1,0x894f) leaves 0.
-    for (const n of ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4']) unwildcardMembers(wc, n);
+    unwildcardMembers(wc, 'nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4');
   } else {
     return wc;
   }
   wc[M.nw_frag] = 3n;
-  for (const n of ['nw_tos', 'nw_ttl', 'nw_proto', 'ct_nw_proto', 'ct_tp_src', 'ct_tp_dst']) unwildcardMembers(wc, n);
+  unwildcardMembers(wc, 'nw_tos', 'nw_ttl', 'nw_proto', 'ct_nw_proto', 'ct_tp_src', 'ct_tp_dst');
   const p = f[M.nw_proto];
   if (!(f[M.nw_frag] & FLOW_NW_FRAG_LATER) && ([IPPROTO.ICMP, IPPROTO.ICMPV6, IPPROTO.TCP, IPPROTO.UDP, IPPROTO.SCTP, IPPROTO.IGMP] as bigint[]).includes(p)) {
-    unwildcardMembers(wc, 'tp_src'); unwildcardMembers(wc, 'tp_dst');
+    unwildcardMembers(wc, 'tp_src', 'tp_dst');
     if (p === IPPROTO.TCP) unwildcardMembers(wc, 'tcp_flags');
     else if (p === IPPROTO.IGMP) unwildcardMembers(wc, 'igmp_group_ip4');
   }

@@ -137,12 +137,12 @@ const HANDLERS: { [T in OfpactType]: Handler<T> } = {
   set_eth_dst: (ctx, a) => { unwildcardMembers(ctx.wc, 'dl_dst'); ctx.flow[M.dl_dst] = a.mac; },
   set_ipv4_src: (ctx, a) => {
     if (ctx.flow[M.dl_type] !== ETH_TYPE.IP) return;
-    unwildcardMembers(ctx.wc, 'nw_src'); unwildcardMembers(ctx.wc, 'nw_proto');
+    unwildcardMembers(ctx.wc, 'nw_src', 'nw_proto');
     ctx.flow[M.nw_src] = a.ipv4;
   },
   set_ipv4_dst: (ctx, a) => {
     if (ctx.flow[M.dl_type] !== ETH_TYPE.IP) return;
-    unwildcardMembers(ctx.wc, 'nw_dst'); unwildcardMembers(ctx.wc, 'nw_proto');
+    unwildcardMembers(ctx.wc, 'nw_dst', 'nw_proto');
     ctx.flow[M.nw_dst] = a.ipv4;
   },
   set_ip_dscp: (ctx, a) => {
@@ -165,12 +165,12 @@ const HANDLERS: { [T in OfpactType]: Handler<T> } = {
   },
   set_l4_src_port: (ctx, a) => {
     if (!isIpAny(ctx.flow) || ctx.flow[M.nw_frag] & FLOW_NW_FRAG_LATER) return;
-    unwildcardMembers(ctx.wc, 'nw_proto'); unwildcardMembers(ctx.wc, 'tp_src');
+    unwildcardMembers(ctx.wc, 'nw_proto', 'tp_src');
     ctx.flow[M.tp_src] = BigInt(a.port);
   },
   set_l4_dst_port: (ctx, a) => {
     if (!isIpAny(ctx.flow) || ctx.flow[M.nw_frag] & FLOW_NW_FRAG_LATER) return;
-    unwildcardMembers(ctx.wc, 'nw_proto'); unwildcardMembers(ctx.wc, 'tp_dst');
+    unwildcardMembers(ctx.wc, 'nw_proto', 'tp_dst');
     ctx.flow[M.tp_dst] = BigInt(a.port);
   },
   set_vlan_vid: (ctx, a) => {
