@@ -29,7 +29,8 @@ export class XBridge {
   readonly byName = new Map<string, XPort>();
   readonly names: PortNames;
   private readonly classifiers = new Map<number, Classifier>();
-  private readonly cookieCounts = new Map<string, number>();
+  /** Per table, its rules by cookie (countWithCookie). */
+  private readonly cookieCounts = new Map<number, Map<bigint, number>>();
 
   constructor(readonly br: Bridge) {
     this.names = portNames(br);
@@ -44,12 +45,14 @@ export class XBridge {
     return this.br.datapath?.split('@')[0] ?? (this.br.datapathType || 'system');
   }
 
-  /** The rules of `table` with `cookie`, which a learn limit counts: counted once, without keeping the rules parsed. */
+  /** The rules of `table` with `cookie`, which a learn limit counts: every cookie of a table counted in one pass, without keeping the rules parsed. */
   countWithCookie(table: number, cookie: bigint): number {
-    const key = `${table}/${cookie}`;
-    let n = this.cookieCounts.get(key);
-    if (n === undefined) this.cookieCounts.set(key, (n = (this.br.tables.source(table)?.rulesOnce() ?? []).filter((r) => r.cookie === cookie).length));
-    return n;
+    let counts = this.cookieCounts.get(table);
+    if (!counts) {
+      this.cookieCounts.set(table, (counts = new Map()));
+      for (const r of this.br.tables.source(table)?.rulesOnce() ?? []) counts.set(r.cookie, (counts.get(r.cookie) ?? 0) + 1);
+    }
+    return counts.get(cookie) ?? 0;
   }
 
   classifier(table: number): Classifier | undefined {
