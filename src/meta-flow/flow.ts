@@ -103,6 +103,8 @@ export const MPLS_BOS_MASK = 0x0100n;
 /** struct flow's VLAN headers and MPLS label stack entries, outermost first. */
 export const VLAN_TCI_MEMBERS: readonly number[] = [M.vlan_tci0, M.vlan_tci1];
 export const MPLS_LSE_MEMBERS: readonly number[] = [M.mpls_lse0, M.mpls_lse1, M.mpls_lse2];
+/** struct flow's NSH header members (struct ovs_key_nsh), by name. */
+export const NSH_MEMBER_NAMES: readonly string[] = ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4'];
 /** FLOW_MAX_MPLS_LABELS. */
 export const MAX_MPLS_LABELS = MPLS_LSE_MEMBERS.length;
 /** eth_type_vlan: 802.1Q or 802.1ad. */

@@ -6,7 +6,7 @@
 // datapath actions and megaflow as they stood right after the lookup. The
 // translation is still oftrace's (OVS 3.1); docs/legacy-format.md lists what
 // that changes.
-import { M, copyFlow, unwildcardMembers, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { M, copyFlow, unwildcardMembers, NSH_MEMBER_NAMES, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import { formatActions } from '../ofp/actions.js';
 import { flowFormatMask } from '../trace/flow-format.js';
@@ -19,7 +19,7 @@ import { formatHex } from '../meta-flow/values.js';
 /** struct flow members OVS 2.6 did not have: a 2.x trace never shows or compares them. */
 const NEWER_MEMBERS = new Set(['packet_type', 'vlan_tci1', 'ct_nw_proto', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst',
   'ct_tp_src', 'ct_tp_dst', 'tun_erspan_ver', 'tun_erspan_idx', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags',
-  'tun_gtpu_msgtype', 'nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4'].map((n) => M[n]));
+  'tun_gtpu_msgtype', ...NSH_MEMBER_NAMES].map((n) => M[n]));
 
 /** OVS 2.5's xlate_report texts that oftrace's translation reports too; the rest of the tree's notes are 2.7+. */
 const REPORTS_2X: ReadonlySet<string> = new Set([

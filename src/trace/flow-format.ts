@@ -1,6 +1,6 @@
 // The `Flow:` / `Final flow:` text (flow_format): the packet as a match whose
 // mask is "every field the packet has", minus zero-valued metadata.
-import { M, newFlow, allOnes, dlTypeOf, unwildcardMembers, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
+import { M, newFlow, allOnes, dlTypeOf, unwildcardMembers, NSH_MEMBER_NAMES, ETH_TYPE, IPPROTO, FLOW_NW_FRAG_LATER, type Flow } from '../meta-flow/flow.js';
 import { formatMatch } from '../meta-flow/match.js';
 import type { PortNames } from '../ofp/ports.js';
 
@@ -44,7 +44,7 @@ export function wildcardsForPacket(f: Flow): Flow {
     return wc;
   } else if (f[M.dl_type] === ETH_TYPE.NSH) {
     // OVS looks at the member here, which a flow given as packet_type=(1,0x894f) leaves 0.
-    unwildcardMembers(wc, 'nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4');
+    unwildcardMembers(wc, ...NSH_MEMBER_NAMES);
   } else {
     return wc;
   }
