@@ -16,14 +16,15 @@
 import { type Field } from '../meta-flow/field.js';
 import { maskFromMaskText, parseFieldValue, setsValueAsIs } from '../meta-flow/field-parse.js';
 import { hexDigit, ipv4At } from '../meta-flow/values.js';
-import { maskedValue, N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
+import { MEMBERS, N_STAGES, STAGE_OF, type Flow } from '../meta-flow/flow.js';
 import { OFP_DEFAULT_PRIORITY } from '../meta-flow/match.js';
-import { maskKey, VALUE_MEMBERS, type RuleGroup } from '../model/rule-groups.js';
+import { maskKey, VALUE_MEMBERS, type Probe, type RuleGroup } from '../model/rule-groups.js';
 import type { TableSource } from '../model/rule-tables.js';
 import type { Rule } from '../model/rule.js';
 import { isStatKey, matchField, NextOccurrence, protocolShorthand, ruleAt, type FlowsContext, type FlowsIndex, type TableLines } from './flows.js';
 import { M } from '../meta-flow/flow.js';
 import { PROGRESS_EVERY } from './progress.js';
+import { wordsOf, type WordLayout } from '../xlate/flow-words.js';
 
 interface ItemKind {
   field: Field;
@@ -495,28 +496,43 @@ export class IndexedTable implements TableSource {
   }
 }
 
-/** A packet's stage hashes from its masked values of the varying members, made as the lines' are. */
-function stageHashes(varying: readonly number[], values: readonly bigint[]): number[] {
-  const acc = new Array<number>(N_STAGES).fill(0);
-  for (let k = 0; k < varying.length; k++) {
-    const s = STAGE_OF[varying[k]];
-    acc[s] = mix(acc[s], values[k] < MAX_EXACT ? Number(values[k]) : -1);
-  }
-  for (let s = 1; s < N_STAGES; s++) acc[s] = mix(acc[s - 1], acc[s]);
-  return acc;
+/** A probed packet's value of one varying member, as the lines' values are read: where its words are and their mask. */
+interface VaryingWords {
+  stage: number;
+  at: number;
+  mask: Int32Array;
 }
 
-/**
- * Answering a packet costs about what reading this many lines does: a group
- * asked about once for every LINES_PER_ASK lines it still holds hands them all out.
- */
-const LINES_PER_ASK = 8;
+/** A fixed member's words: where they are, their mask, and the shape's value. */
+interface FixedWord {
+  stage: number;
+  at: number;
+  mask: number;
+  value: number;
+}
+
+/** A member's value under `mask` as the words `at`.. hold it, as a number; -1 when MAX_EXACT or more (no line is filed so). */
+function wordsNumber(words: Int32Array, at: number, mask: Int32Array): number {
+  const lo = (words[at] & mask[0]) >>> 0;
+  if (mask.length === 1) return lo;
+  const hi = (words[at + 1] & mask[1]) >>> 0;
+  for (let k = 2; k < mask.length; k++) if (words[at + k] & mask[k]) return -1;
+  return hi < MAX_EXACT / 2 ** 32 ? hi * 2 ** 32 + lo : -1;
+}
+
+/** A mask's words, least significant first. */
+function maskWordsOf(mask: bigint, n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, k) => Number(BigInt.asIntN(32, mask >> BigInt(32 * k))));
+}
+
+/** Lookups of one stage after which a group indexes its lines by that stage's hash, rather than reading them all. */
+const SCANS_BEFORE_INDEX = 4;
 
 /**
- * A shape of an IndexedTable, for one classifier. A lookup is handed the
- * lines it may need: every line whose values equal the packet's in all
- * stages, and for each earlier stage one line that equals the packet up to
- * that stage, if there is one (the classifier only asks whether one exists).
+ * A shape of an IndexedTable, for one classifier. A lookup asks, stage by
+ * stage, for lines whose values up to that stage equal the packet's, found
+ * by their stage hashes; only those lines are built. Lines filed without
+ * hashes are handed out with the first question.
  */
 class LazyGroup implements RuleGroup {
   readonly mask: Flow;
@@ -526,113 +542,105 @@ class LazyGroup implements RuleGroup {
   /** Lines not handed out yet: once none, take() has nothing to look up. */
   private remaining: number;
   private first = true;
-  /** The mask's members by stage... */
-  private readonly stageMembers: number[][];
-  /** ... the last stage that has some... */
+  /** The last stage with members in the mask: the hashes of a full key. */
   private readonly lastStage: number;
-  /** ... and, by stage, those no varying item sets, which the shape's first line gives for every line. */
-  private readonly fixedMembers: number[][];
-  /** Per stage, lines by hash: built for the second lookup (the first only scans). */
-  private byHash: Map<number, number[]>[] | undefined;
-  private lookups = 0;
+  /** Per stage, lines by hash, built once the stage is asked about SCANS_BEFORE_INDEX times. */
+  private readonly byHash: (Map<number, number[]> | undefined)[] = new Array(N_STAGES).fill(undefined);
+  private readonly asks = new Int32Array(N_STAGES);
+  /** Where the probe's words are, for the classifier's layout (set on the first question). */
+  private layout: WordLayout | undefined;
+  private varyingWords: VaryingWords[] = [];
+  private fixedWords: FixedWord[] = [];
+  /** The probed packet's stage hashes (scratch). */
+  private readonly h = new Array<number>(N_STAGES).fill(0);
 
   constructor(private readonly table: IndexedTable, private readonly shape: FiledOrAdopted) {
     this.mask = shape.mask;
     this.maxPriority = shape.maxPriority;
     this.out = new Uint8Array(shape.lines.length);
     this.remaining = shape.lines.length;
-    this.stageMembers = Array.from({ length: N_STAGES }, () => []);
-    this.fixedMembers = Array.from({ length: N_STAGES }, () => []);
-    for (let m = 0; m < shape.mask.length; m++) {
-      if (!shape.mask[m]) continue;
-      this.stageMembers[STAGE_OF[m]].push(m);
-      if (!shape.varying.includes(m)) this.fixedMembers[STAGE_OF[m]].push(m);
-    }
-    this.lastStage = Math.max(0, ...this.stageMembers.flatMap((ms, s) => (ms.length ? [s] : [])));
+    let last = 0;
+    for (let m = 0; m < shape.mask.length; m++) if (shape.mask[m]) last = Math.max(last, STAGE_OF[m]);
+    this.lastStage = last;
   }
 
   get exhausted(): boolean {
     return this.remaining === 0;
   }
 
-  take(flow: Flow): Rule[] {
-    if (this.remaining === 0) return [];
-    const got: Rule[] = [];
+  take(probe: Probe, stage: number, add: (rule: Rule) => boolean): boolean {
+    if (this.remaining === 0) return false;
     const { lines, hashed } = this.shape;
-    if (this.first) { // lines without hashes go with the first packet
+    let enough = false;
+    if (this.first) {
       this.first = false;
       const { hashes } = this.table;
-      for (let n = 0; n < lines.length; n++) if (!hashed || Number.isNaN(hashes[lines[n] * N_STAGES])) this.handOut(n, got);
-      if (!hashed) return got;
+      for (let n = 0; n < lines.length; n++) if (!hashed || Number.isNaN(hashes[lines[n] * N_STAGES])) enough = this.handOut(n, add) || enough;
+      if (!hashed || enough) return enough;
     }
-    if (++this.lookups * LINES_PER_ASK >= this.remaining) { // asked so often that reading every line costs less
-      for (let n = 0; n < lines.length; n++) this.handOut(n, got);
-      this.byHash = undefined;
-      return got;
+    if (probe.layout !== this.layout) this.locate(probe.layout);
+    const s = Math.min(stage, this.lastStage);
+    if (!this.probeAgrees(probe.words, s)) return false;
+    for (const n of this.candidates(s, this.h[s])) if (this.handOut(n, add)) return true;
+    return false;
+  }
+
+  /** Where the varying and fixed members' words are in the classifier's layout. */
+  private locate(layout: WordLayout): void {
+    this.layout = layout;
+    const { mask, varying } = this.shape;
+    const firstRule = this.table.rule(this.shape.lines[0]).match.flow;
+    this.varyingWords = varying.map((m) => ({ stage: STAGE_OF[m], at: layout.first[m], mask: maskWordsOf(mask[m], wordsOf(MEMBERS[m].bits)) }));
+    this.fixedWords = [];
+    for (let m = 0; m < mask.length; m++) {
+      if (!mask[m] || varying.includes(m)) continue;
+      const n = wordsOf(MEMBERS[m].bits);
+      const masks = maskWordsOf(mask[m], n), values = maskWordsOf(firstRule[m] & mask[m], n);
+      for (let k = 0; k < n; k++) if (masks[k]) this.fixedWords.push({ stage: STAGE_OF[m], at: layout.first[m] + k, mask: masks[k], value: values[k] });
     }
-    const values = this.shape.varying.map((m) => maskedValue(flow, this.mask, m));
-    const h = stageHashes(this.shape.varying, values);
-    const first = this.table.rule(lines[0]).match.flow;
-    let fixedOk = 0; // stages 0..fixedOk-1 agree with the packet on their fixed members
-    while (fixedOk <= this.lastStage && this.fixedMembers[fixedOk].every((m) => maskedValue(flow, this.mask, m) === first[m])) fixedOk++;
-    if (this.lookups === 2) this.byHash = this.hashIndex();
-    // From the last stage back: stop at the first stage a line matches the packet up to.
-    for (let s = Math.min(this.lastStage, fixedOk - 1); s >= 0; s--) {
-      let matched = false;
-      for (const n of this.candidates(s, h[s])) {
-        const rule = this.handOut(n, got);
-        if (!matched && this.agrees(rule, flow, s)) {
-          matched = true;
-          if (s < this.lastStage) break; // one is enough before the last stage
-        }
-      }
-      if (matched) break;
-    }
-    return got;
+  }
+
+  /**
+   * Whether the probed words agree with the shape's fixed members of stages
+   * 0..s, their stage hashes (as the lines' are made) into this.h.
+   */
+  private probeAgrees(words: Int32Array, s: number): boolean {
+    for (const f of this.fixedWords) if (f.stage <= s && (words[f.at] & f.mask) !== f.value) return false;
+    const h = this.h;
+    h.fill(0);
+    for (const v of this.varyingWords) h[v.stage] = mix(h[v.stage], wordsNumber(words, v.at, v.mask));
+    for (let t = 1; t <= s; t++) h[t] = mix(h[t - 1], h[t]);
+    return true;
   }
 
   /** Lines whose stage-s hash is h. */
   private candidates(s: number, h: number): readonly number[] {
-    if (this.byHash) return this.byHash[s].get(h) ?? [];
     const { lines } = this.shape, { hashes } = this.table;
+    if (++this.asks[s] >= SCANS_BEFORE_INDEX) {
+      let index = this.byHash[s];
+      if (!index) {
+        this.byHash[s] = index = new Map();
+        for (let n = 0; n < lines.length; n++) {
+          const k = hashes[lines[n] * N_STAGES + s];
+          if (Number.isNaN(k)) continue; // handed out with the first question
+          const list = index.get(k);
+          if (list) list.push(n);
+          else index.set(k, [n]);
+        }
+      }
+      return index.get(h) ?? [];
+    }
     const found: number[] = [];
     for (let n = 0; n < lines.length; n++) if (hashes[lines[n] * N_STAGES + s] === h) found.push(n);
     return found;
   }
 
-  private hashIndex(): Map<number, number[]>[] {
-    const { lines } = this.shape, { hashes } = this.table;
-    // take() asks about stages up to the last with members only.
-    return Array.from({ length: this.lastStage + 1 }, (_, s) => {
-      const index = new Map<number, number[]>();
-      for (let n = 0; n < lines.length; n++) {
-        const h = hashes[lines[n] * N_STAGES + s];
-        if (Number.isNaN(h)) continue; // handed out with the first packet
-        const list = index.get(h);
-        if (list) list.push(n);
-        else index.set(h, [n]);
-      }
-      return index;
-    });
-  }
-
-  /** Line n's rule, added to `got` unless handed out before. */
-  private handOut(n: number, got: Rule[]): Rule {
-    const rule = this.table.rule(this.shape.lines[n]);
-    if (!this.out[n]) {
-      this.out[n] = 1;
-      this.remaining--;
-      got.push(rule);
-    }
-    return rule;
-  }
-
-  /** Whether the rule's values of stages 0..s are the packet's. */
-  private agrees(rule: Rule, flow: Flow, s: number): boolean {
-    for (let t = 0; t <= s; t++) {
-      for (const m of this.stageMembers[t]) if (maskedValue(flow, this.mask, m) !== maskedValue(rule.match.flow, this.mask, m)) return false;
-    }
-    return true;
+  /** Hands line n's rule to `add` unless handed out before; what `add` returns. */
+  private handOut(n: number, add: (rule: Rule) => boolean): boolean {
+    if (this.out[n]) return false;
+    this.out[n] = 1;
+    this.remaining--;
+    return add(this.table.rule(this.shape.lines[n]));
   }
 
   values(member: number): number[] {

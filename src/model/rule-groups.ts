@@ -4,19 +4,28 @@
 // lazy groups (src/ingest/table-index.ts) that build only the rules a
 // packet's lookup can need; rules already in memory are one RuleList per mask.
 import { M, type Flow } from '../meta-flow/flow.js';
+import type { WordLayout } from '../xlate/flow-words.js';
 import type { Rule } from './rule.js';
+
+/** The packet a lookup asks a group about: its members, and the same loaded as a classifier's words. */
+export interface Probe {
+  flow: Flow;
+  words: Int32Array;
+  layout: WordLayout;
+}
 
 export interface RuleGroup {
   /** The wildcards every rule of the group has. */
   readonly mask: Flow;
   readonly maxPriority: number;
   /**
-   * Rules not handed out yet that a classifier lookup of `flow` may need:
-   * every rule whose masked values equal the flow's, and, for each earlier
-   * lookup stage (metadata, L2, L3), a rule that equals the flow up to that
-   * stage if there is one (the lookup asks only whether one exists).
+   * Hands `add`, one at a time, rules not handed out yet whose values of
+   * lookup stages 0..stage (STAGE_OF) may be the probed packet's, until
+   * `add` returns true (for an earlier stage the lookup asks only whether
+   * one exists; for the last, it takes them all); whether `add` did. A
+   * group may hand out more rules than asked for, never fewer.
    */
-  take(flow: Flow): Rule[];
+  take(probe: Probe, stage: number, add: (rule: Rule) => boolean): boolean;
   /** Every rule handed out. */
   readonly exhausted: boolean;
   /** Every rule's value of `member`, one of VALUE_MEMBERS (all 32 bits or less), in the group's rule order. */
@@ -26,23 +35,22 @@ export interface RuleGroup {
 /** Members whose values the classifier's tries read from every rule: nw_dst/nw_src prefixes, tp_src:tp_dst. */
 export const VALUE_MEMBERS: readonly number[] = [M.nw_dst, M.nw_src, M.tp_src, M.tp_dst];
 
-/** Rules already built, with one mask: handed out all at once. */
+/** Rules already built, with one mask: handed out in order, whatever the packet. */
 export class RuleList implements RuleGroup {
   readonly maxPriority: number;
-  private taken = false;
+  private next = 0;
 
   constructor(readonly mask: Flow, private readonly rules: Rule[]) {
     this.maxPriority = rules.reduce((max, r) => Math.max(max, r.priority), -1);
   }
 
-  take(): Rule[] {
-    if (this.taken) return [];
-    this.taken = true;
-    return this.rules;
+  take(_probe: Probe, _stage: number, add: (rule: Rule) => boolean): boolean {
+    while (this.next < this.rules.length) if (add(this.rules[this.next++])) return true;
+    return false;
   }
 
   get exhausted(): boolean {
-    return this.taken;
+    return this.next === this.rules.length;
   }
 
   values(member: number): number[] {

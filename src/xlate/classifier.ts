@@ -9,7 +9,7 @@
 // A lookup's outcome is remembered by everything it depends on, because a
 // batch of traces asks most tables the same question again and again.
 import { M, MEMBERS, N_MEMBERS, N_STAGES, STAGE_OF, allOnes, dlTypeOf, foldMask, orMember, newFlow, ETH_TYPE, type Flow } from '../meta-flow/flow.js';
-import { maskKey, type RuleGroup } from '../model/rule-groups.js';
+import { maskKey, type Probe, type RuleGroup } from '../model/rule-groups.js';
 import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 import { MaskedKeyMap } from './masked-key-map.js';
@@ -36,12 +36,14 @@ class Subtable {
   readonly stagesUpTo: number[][] = [];
   /** Whether stage i holds nw_src/nw_dst, where the prefix tries are consulted. */
   readonly trieStage: boolean[] = [];
+  /** The lookup stage (STAGE_OF) of stage i's members: what the groups are asked about. */
+  private readonly groupStage: number[] = [];
   /** Each stage's mask words, which its hash adds... */
   private readonly stageWords: MaskWords[] = [];
   /** Stage i's keys (cumulative) of the rules brought in; the final stage's are byKey's. */
   readonly stageKeys: MaskedKeyMap<true>[] = [];
-  /** The rules brought in, and the packets asked for, by full key. */
-  private readonly byKey: MaskedKeyMap<FullKey>;
+  /** The rules brought in, by full key. */
+  private readonly byKey: MaskedKeyMap<Rule[]>;
   readonly triePlen: number[];
   readonly portsMaskLen: number;
   private portsTrie: PrefixTrie | undefined;
@@ -64,6 +66,7 @@ class Subtable {
       this.stagesUpTo.push([...(this.stagesUpTo[i - 1] ?? []), ...stage]);
       // Tries are consulted in the stage holding the field's 64-bit word (nw_src and nw_dst share one).
       this.trieStage.push(stage.some((m) => m === M.nw_src || m === M.nw_dst));
+      this.groupStage.push(stage.length ? STAGE_OF[stage[0]] : 0);
     }
     const last = this.stagesUpTo.length - 1;
     for (const stage of this.stages) this.stageWords.push(layout.maskWords(mask, stage));
@@ -87,27 +90,31 @@ class Subtable {
   }
 
   /**
-   * Brings in the rules a lookup of `flow` (loaded as `words`, its full key
-   * hashing to `fullHash`) may need, for any stage (RuleGroup.take), once
-   * per full key: what the groups hand out depends on nothing else.
-   * Returns the key's rules when it looked them up (rulesFor's answer).
+   * Whether a rule has the loaded words' key of stages 0..i (hashing to
+   * `hash`): one brought in already, or one a group hands out now.
    */
-  bringIn(flow: Flow, words: Int32Array, fullHash: number): readonly Rule[] | undefined {
-    if (!this.pending) return undefined;
-    let key = this.byKey.get(words, fullHash);
-    if (!key?.asked) {
-      for (const g of this.groups) for (const rule of g.take(flow)) this.add(rule);
-      this.pending = this.groups.some((g) => !g.exhausted);
-      key = this.byKey.get(words, fullHash);
-      if (key) key.asked = true;
-      else this.byKey.set(words, fullHash, (key = { rules: [], asked: true }));
-    }
-    return key.rules;
+  hasStageKey(i: number, probe: Probe, hash: number): boolean {
+    const keys = this.stageKeys[i];
+    if (keys.get(probe.words, hash)) return true;
+    return this.pending && this.bringIn(probe, this.groupStage[i], () => keys.get(probe.words, hash) !== undefined);
   }
 
-  /** The rules whose full key is that of the loaded `words` (bringIn first), best first. */
-  rulesFor(words: Int32Array, fullHash: number): readonly Rule[] {
-    return this.byKey.get(words, fullHash)?.rules ?? NO_RULES;
+  /** The rules whose full key is the loaded words' (hashing to `hash`), best first: all the groups hold. */
+  rulesFor(probe: Probe, hash: number): readonly Rule[] {
+    if (this.pending) this.bringIn(probe, this.groupStage[this.stages.length - 1], () => false);
+    return this.byKey.get(probe.words, hash) ?? NO_RULES;
+  }
+
+  /** Adds the rules the groups hand out for the probe at a lookup stage (RuleGroup.take), until `enough`. */
+  private bringIn(probe: Probe, stage: number, enough: () => boolean): boolean {
+    const add = (rule: Rule) => {
+      this.add(rule);
+      return enough();
+    };
+    let done = false;
+    for (const g of this.groups) if (!g.exhausted && (done = g.take(probe, stage, add))) break;
+    this.pending = this.groups.some((g) => !g.exhausted);
+    return done;
   }
 
   /** No match: the stages looked at, 0..i, were significant to the lookup. */
@@ -122,11 +129,10 @@ class Subtable {
     this.hashStages(words, ruleHashes);
     for (let i = 0; i < this.stageKeys.length; i++) this.stageKeys[i].set(words, ruleHashes[i], true);
     const fullHash = ruleHashes[this.stageKeys.length];
-    const key = this.byKey.get(words, fullHash);
-    if (!key) this.byKey.set(words, fullHash, { rules: [rule], asked: false });
+    const list = this.byKey.get(words, fullHash);
+    if (!list) this.byKey.set(words, fullHash, [rule]);
     else {
       // Best first; identical matches differ in priority.
-      const list = key.rules;
       let i = list.length;
       while (i > 0 && list[i - 1].priority < rule.priority) i--;
       list.splice(i, 0, rule);
@@ -146,11 +152,6 @@ class Subtable {
   }
 }
 
-/** A full key of a subtable: the rules brought in with it, and whether a packet with it was asked for (RuleGroup.take). */
-interface FullKey {
-  rules: Rule[];
-  asked: boolean;
-}
 const NO_RULES: readonly Rule[] = [];
 
 /** Scratch for Subtable.hashStages: a lookup's probe (not reentrant), and a rule being brought in. */
@@ -203,6 +204,8 @@ export class Classifier {
    * words are all a lookup depends on, the key of what it found before.
    */
   private readonly words: Int32Array;
+  /** The flow being looked up with those words, as the groups are asked about it. */
+  private readonly probe: Probe;
   private readonly allWords: MaskWords;
   private remembered: MaskedKeyMap<Remembered> | undefined;
   private windowLookups = 0;
@@ -218,6 +221,7 @@ export class Classifier {
     this.layout = new WordLayout(this.members, MEMBERS.map((m) => m.bits));
     const size = this.layout.size + TRIE_MEMBERS.length;
     this.words = new Int32Array(size);
+    this.probe = { flow: newFlow(), words: this.words, layout: this.layout };
     this.allWords = { at: Int32Array.from({ length: size }, (_, i) => i), bits: new Int32Array(size).fill(-1) };
     this.remembered = new MaskedKeyMap(this.allWords);
     const ruleWords = new Int32Array(this.layout.size);
@@ -353,16 +357,16 @@ export class Classifier {
   /** find_match_wc: the subtable's rules matching `flow` (identical matches, best first). */
   private findMatchWc(st: Subtable, flow: Flow, wc: Flow, tctx: TrieCtx[]): readonly Rule[] | undefined {
     const last = st.stages.length - 1;
-    const words = this.words;
-    st.hashStages(words, probeHashes);
-    const brought = st.bringIn(flow, words, probeHashes[last]);
+    const probe = this.probe;
+    probe.flow = flow;
+    st.hashStages(probe.words, probeHashes);
     for (let i = 0; i < last; i++) {
       if (this.checkTries(st, i, flow, wc, tctx)) return st.foldStages(wc, i - 1);
-      if (!st.stageKeys[i].get(words, probeHashes[i])) return st.foldStages(wc, i);
+      if (!st.hasStageKey(i, probe, probeHashes[i])) return st.foldStages(wc, i);
     }
     if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
     // The final stage's rules, looked up only when the stages before it let the packet through.
-    const rules = brought ?? st.rulesFor(words, probeHashes[last]);
+    const rules = st.rulesFor(probe, probeHashes[last]);
     if (!rules.length && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;

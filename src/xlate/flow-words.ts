@@ -5,12 +5,12 @@
 // lookup (WordLayout.load) and works on the words.
 
 /** A wide member's words, least significant first; a member of 32 bits or less is one word. */
-const wordsOf = (bits: number) => Math.ceil(bits / 32);
+export const wordsOf = (bits: number) => Math.ceil(bits / 32);
 const WORD = 2 ** 32;
 
 export class WordLayout {
   /** Per member, the index of its first word, or -1 when the layout leaves it out. */
-  private readonly first: Int32Array;
+  readonly first: Int32Array;
   private readonly members: number[];
   private readonly widths: number[];
   /** Words in all. */
