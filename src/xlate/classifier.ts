@@ -83,10 +83,9 @@ class Subtable {
     this.maxPriority = Math.max(this.maxPriority, group.maxPriority);
   }
 
-  /** The hash of a loaded flow's key at each stage (cumulative), into `out`. */
-  hashStages(words: Int32Array, out: Int32Array): void {
-    let h = 0;
-    for (let i = 0; i < this.stages.length; i++) out[i] = h = hashWords(words, this.stageWords[i], h);
+  /** The hash of a loaded flow's key at stage i, from `h`, its key's hash at stage i - 1 (0 before stage 0). */
+  stageHash(words: Int32Array, i: number, h: number): number {
+    return hashWords(words, this.stageWords[i], h);
   }
 
   /**
@@ -126,9 +125,11 @@ class Subtable {
   private add(rule: Rule): void {
     const words = this.ruleWords;
     this.layout.load(rule.match.flow, words);
-    this.hashStages(words, ruleHashes);
-    for (let i = 0; i < this.stageKeys.length; i++) this.stageKeys[i].set(words, ruleHashes[i], true);
-    const fullHash = ruleHashes[this.stageKeys.length];
+    let fullHash = 0;
+    for (let i = 0; i < this.stages.length; i++) {
+      fullHash = this.stageHash(words, i, fullHash);
+      if (i < this.stageKeys.length) this.stageKeys[i].set(words, fullHash, true);
+    }
     const list = this.byKey.get(words, fullHash);
     if (!list) this.byKey.set(words, fullHash, [rule]);
     else {
@@ -154,9 +155,6 @@ class Subtable {
 
 const NO_RULES: readonly Rule[] = [];
 
-/** Scratch for Subtable.hashStages: a lookup's probe (not reentrant), and a rule being brought in. */
-const probeHashes = new Int32Array(N_STAGES);
-const ruleHashes = new Int32Array(N_STAGES);
 
 /** The 32-bit mask of the first n bits, n = 0..32. */
 const PREFIX32: readonly bigint[] = Array.from({ length: 33 }, (_, n) => prefixMask(n, 32));
@@ -359,14 +357,15 @@ export class Classifier {
     const last = st.stages.length - 1;
     const probe = this.probe;
     probe.flow = flow;
-    st.hashStages(probe.words, probeHashes);
+    // Each stage's key is hashed when the stages before it let the packet through.
+    let h = 0;
     for (let i = 0; i < last; i++) {
       if (this.checkTries(st, i, flow, wc, tctx)) return st.foldStages(wc, i - 1);
-      if (!st.hasStageKey(i, probe, probeHashes[i])) return st.foldStages(wc, i);
+      h = st.stageHash(probe.words, i, h);
+      if (!st.hasStageKey(i, probe, h)) return st.foldStages(wc, i);
     }
     if (this.checkTries(st, last, flow, wc, tctx)) return st.foldStages(wc, last - 1);
-    // The final stage's rules, looked up only when the stages before it let the packet through.
-    const rules = st.rulesFor(probe, probeHashes[last]);
+    const rules = st.rulesFor(probe, st.stageHash(probe.words, last, h));
     if (!rules.length && st.portsMaskLen) {
       const pmask = (st.mask[M.tp_src] << 16n) | st.mask[M.tp_dst];
       const value = ((flow[M.tp_src] << 16n) | flow[M.tp_dst]) & pmask;
