@@ -134,6 +134,20 @@ describe('lazily built tables', () => {
     expect((table as unknown as { built: unknown[] }).built.filter(Boolean)).toHaveLength(2);
   });
 
+  it('build, over a batch of distinct packets, only the rules those packets need, however many lookups ask', () => {
+    const text = ['NXST_FLOW reply (xid=0x4):',
+      ...Array.from({ length: 2000 }, (_, i) => ` table=0, priority=10,metadata=0x${(1 + (i % 4)).toString(16)},ip,nw_src=10.1.${i >> 8}.${i & 255} actions=drop`),
+      ' table=0, priority=0 actions=drop'].join('\n');
+    const table = new IndexedTable(indexFlowsDump(text, { file: 'f' }).byTable.get(0)!, { file: 'f' });
+    const cls = new Classifier(table.groups());
+    for (let i = 0; i < 1000; i += 2) {
+      const flow = Object.assign(newFlow(), { [M.metadata]: BigInt(1 + (i % 4)), [M.dl_type]: ETH_TYPE.IP, [M.nw_src]: BigInt((10 << 24) + (1 << 16) + i) });
+      expect(cls.lookup(flow, newFlow())?.source.line).toBe(i + 2);
+    }
+    // The 500 lines hit, and the catch-all.
+    expect((table as unknown as { built: unknown[] }).built.filter(Boolean).length).toBeLessThanOrEqual(501);
+  });
+
   // Items whose text value is not what the rule's member holds: the lookup
   // must still find the line, however the index files it.
   it.each([
