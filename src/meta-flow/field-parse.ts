@@ -209,10 +209,10 @@ export function parseFieldValue(f: Field, s: string, ports?: PortNames): ParsedV
   return { value: parsed.value, mask: parsed.mask & allOnes(f.bits), exact: parsed.mask === bytesMask };
 }
 
-/** Fields whose match also sets the CFI bit: matching on a VLAN VID or PCP implies "a VLAN header is present". */
 /** dl_vlan's value for "no VLAN" (OFP10_VLAN_NONE). */
 const OFP10_VLAN_NONE = 0xffffn;
 
+/** Fields whose match also sets the CFI bit: matching on a VLAN VID or PCP implies "a VLAN header is present". */
 const IMPLY_VLAN = new Set(['MFF_DL_VLAN', 'MFF_DL_VLAN_PCP', 'MFF_VLAN_PCP']);
 
 /** Whether setMatchField stores `f`'s value & mask as they are (into the field's bits). */
