@@ -23,24 +23,22 @@ for (const def of ACTIONS) {
   for (const name of def.names) BY_NAME.set(name, def);
 }
 
-/** OpenFlow 1.1+ instructions may not appear inside clone(), ct(exec()) or write_actions(). */
-const INSTRUCTIONS: ReadonlySet<OfpactType> = new Set(['meter', 'clear_actions', 'write_actions', 'write_metadata', 'goto_table']);
-
 /**
  * enum ovs_instruction_type, in the order a flow's instructions must come:
  * every other action belongs to apply_actions.
  */
 const INSTRUCTION_ORDER: readonly string[] = ['meter', 'apply_actions', 'clear_actions', 'write_actions', 'write_metadata', 'goto_table'];
+
+/** OpenFlow 1.1+ instructions may not appear inside clone(), ct(exec()) or write_actions(). */
+const INSTRUCTIONS: ReadonlySet<string> = new Set(INSTRUCTION_ORDER.filter((name) => name !== 'apply_actions'));
 const instructionOf = (type: OfpactType) => {
   const i = INSTRUCTION_ORDER.indexOf(type);
   return i < 0 ? INSTRUCTION_ORDER.indexOf('apply_actions') : i;
 };
 
-/** ofpact_name: an action type's name in OVS's messages, which is how it is written but for these. */
-const OFPACT_NAMES: ReadonlyMap<OfpactType, string> = new Map<OfpactType, string>([
-  ['set_vlan_vid', 'set_vlan_vid'], ['set_vlan_pcp', 'set_vlan_pcp'], ['output_reg', 'output_reg'], ['output_trunc', 'output_trunc'],
-]);
-const ofpactName = (type: OfpactType) => OFPACT_NAMES.get(type) ?? BY_TYPE.get(type)?.names[0] ?? type;
+/** ofpact_name: an action type's name in OVS's messages is how it is written, but for these, named by their type. */
+const NAMED_BY_TYPE: ReadonlySet<OfpactType> = new Set(['set_vlan_vid', 'set_vlan_pcp', 'output_reg', 'output_trunc']);
+const ofpactName = (type: OfpactType) => (NAMED_BY_TYPE.has(type) ? type : BY_TYPE.get(type)?.names[0] ?? type);
 
 /** Fields only ct(exec(...)) may write (field_requires_ct). */
 const CT_FIELDS: ReadonlySet<string> = new Set(['MFF_CT_MARK', 'MFF_CT_LABEL']);
