@@ -14,7 +14,7 @@ import type { Rule } from '../model/rule.js';
 import { resolveSoftMatches, ruleConjunctions, type SoftMatch } from './conjunction.js';
 import { MaskedKeyMap } from './masked-key-map.js';
 import { WordLayout, hashWords, type MaskWords } from './flow-words.js';
-import { PrefixTrie } from './prefix-trie.js';
+import { lengthSet, PrefixTrie } from './prefix-trie.js';
 import { prefixMask } from '../meta-flow/values.js';
 
 /** Default prefix-tree fields of an OVS bridge (ofproto.c default_prefix_fields). */
@@ -165,7 +165,6 @@ function ctz32(v: bigint): number {
   return n;
 }
 
-const NO_PLENS: ReadonlySet<number> = new Set();
 
 /** A lookup's outcome: the rule, and the members it un-wildcarded with their bits. */
 interface Remembered {
@@ -187,7 +186,8 @@ const HIT_WINDOW = 4096, MIN_HIT_RATE = 8;
 interface TrieCtx {
   done: boolean;
   maskbits: number;
-  plens: ReadonlySet<number> | 'all';
+  /** The lengths that match (lengthSet): all of them when the packet is not IPv4. */
+  plens: number;
 }
 
 export class Classifier {
@@ -296,7 +296,7 @@ export class Classifier {
    * (conjunction.ts).
    */
   private search(flow: Flow, wc: Flow, allowConjunctive: boolean): Rule | undefined {
-    const tctx: TrieCtx[] = TRIE_MEMBERS.map(() => ({ done: false, maskbits: 0, plens: NO_PLENS }));
+    const tctx: TrieCtx[] = TRIE_MEMBERS.map(() => ({ done: false, maskbits: 0, plens: lengthSet.NONE }));
     let hard: Rule | undefined;
     let hardPri = -Infinity;
     const soft: SoftMatch[] = [];
@@ -339,9 +339,9 @@ export class Classifier {
           const r = this.prefixTrie(j).lookup(Number(flow[m]));
           ctx.maskbits = r.maskbits;
           ctx.plens = r.plens;
-        } else ctx.plens = 'all';
+        } else ctx.plens = lengthSet.ALL;
       }
-      if (ctx.plens === 'all' || ctx.plens.has(plen)) continue;
+      if (lengthSet.has(ctx.plens, plen)) continue;
       const prefix = PREFIX32[ctx.maskbits];
       if (ctx.maskbits <= plen) {
         wc[m] |= prefix;

@@ -7,26 +7,41 @@
 // of each length sorted (a radix sort): the prefix that shares the most
 // leading bits with a value is next to it in sorted order. Sorting costs
 // about as much as reading every prefix SCANS_BEFORE_SORT times, so the
-// first few lookups (all a single trace makes) read them instead.
+// first few lookups (all a single trace makes) read them instead. Answers
+// are not remembered: a batch's addresses rarely repeat, and a binary search
+// per prefix length costs less than keeping a map of them.
 
 export interface TrieAnswer {
   maskbits: number;
-  /** Shared by every lookup of the value: read it, do not change it. */
-  plens: ReadonlySet<number>;
+  /** The prefix lengths that match, as a set of lengths (lengthSet). */
+  plens: number;
 }
 
-const MAX_ANSWERS = 1 << 15;
+/**
+ * Prefix lengths 0..32 as one number, length n counting 2^n: 33 bits are
+ * exact in a double, and an answer allocates no Set for a batch of distinct
+ * addresses to collect. `>>>` reads bits 0..31 (it takes the number modulo
+ * 2^32); bit 32 is whether the number reaches 2^32.
+ */
+export const lengthSet = {
+  NONE: 0,
+  ALL: 2 ** 33 - 1,
+  add: (set: number, length: number) => (lengthSet.has(set, length) ? set : set + 2 ** length),
+  has: (set: number, length: number) => (length < 32 ? ((set >>> length) & 1) === 1 : set >= 2 ** 32),
+};
+
 /** Lookups answered by reading every prefix, before the prefixes are sorted. */
 const SCANS_BEFORE_SORT = 8;
 
 export class PrefixTrie {
   /** Prefixes by length (their values masked to it) until the first lookup... */
   private adding: Map<number, number[]> | undefined = new Map();
-  /** ... then sorted, longest length last. */
-  private byLength: { length: number; values: Uint32Array }[] = [];
-  /** Answers given, by value: a batch of traces asks about the same addresses again and again. */
-  private answers = new Map<number, TrieAnswer>();
-  /** Lookups answered by reading every prefix, up to SCANS_BEFORE_SORT. */
+  /** ... then the lengths, ascending, and each length's prefixes: as added, sorted after SCANS_BEFORE_SORT lookups. */
+  private lengths: number[] = [];
+  private values: Uint32Array[] = [];
+  private sorted = false;
+  /** Per length, the most leading bits a prefix of that length shares with the value looked up. */
+  private agree = new Int32Array(0);
   private scans = 0;
 
   /** A rule's prefix: the first `plen` bits of `value`. Only before the first lookup. */
@@ -38,50 +53,42 @@ export class PrefixTrie {
 
   /** trie_lookup_value: bits to un-wildcard, and the prefix lengths that match. */
   lookup(value: number): TrieAnswer {
-    // Keyed as a signed 32-bit integer, which a Map hashes as a small integer (an address from 128.0.0.0 is not one).
-    const key = value | 0;
-    let answer = this.answers.get(key);
-    if (!answer) {
-      // A batch of distinct addresses would grow the map without end: past MAX_ANSWERS, start again.
-      if (this.answers.size >= MAX_ANSWERS) this.answers = new Map();
-      this.answers.set(key, (answer = this.answer(value)));
+    if (this.adding) this.freeze();
+    const { lengths, values, agree } = this;
+    if (!this.sorted && ++this.scans > SCANS_BEFORE_SORT) {
+      for (let k = 0; k < values.length; k++) values[k] = radixSort(values[k]);
+      this.sorted = true;
     }
-    return answer;
-  }
-
-  private answer(value: number): TrieAnswer {
-    // Per prefix length, the most leading bits a prefix of that length shares with the value.
-    const agreements: [number, number][] = [];
-    if (this.adding && ++this.scans <= SCANS_BEFORE_SORT) {
-      for (const [length, list] of this.adding) {
-        let agree = 0;
-        for (let i = 0; i < list.length; i++) agree = Math.max(agree, leadingAgreement(list[i], value));
-        agreements.push([length, agree]);
-      }
-    } else {
-      if (this.adding) this.freeze();
-      for (const { length, values } of this.byLength) {
-        const i = lowerBound(values, value);
-        agreements.push([length, Math.max(i > 0 ? leadingAgreement(values[i - 1], value) : 0, i < values.length ? leadingAgreement(values[i], value) : 0)]);
-      }
+    for (let k = 0; k < lengths.length; k++) {
+      const list = values[k];
+      let best = 0;
+      if (this.sorted) {
+        const i = lowerBound(list, value);
+        best = Math.max(i > 0 ? leadingAgreement(list[i - 1], value) : 0, i < list.length ? leadingAgreement(list[i], value) : 0);
+      } else for (let i = 0; i < list.length; i++) best = Math.max(best, leadingAgreement(list[i], value));
+      agree[k] = best;
     }
     // The trie's deepest node on the value's path: as deep as some prefix
     // both agrees with the value and is long enough.
-    const plens = new Set<number>();
+    let plens = lengthSet.NONE;
     let depth = 0;
-    for (const [length, agree] of agreements) {
-      depth = Math.max(depth, Math.min(length, agree));
-      if (agree >= length) plens.add(length);
+    for (let k = 0; k < lengths.length; k++) {
+      depth = Math.max(depth, Math.min(lengths[k], agree[k]));
+      if (agree[k] >= lengths[k]) plens = lengthSet.add(plens, lengths[k]);
     }
     // Below it the path ends; one more bit tells the value from a child, if the node has one:
     // a longer prefix that agrees with the value down to the node.
     if (depth === 32) return { maskbits: 32, plens };
-    const hasChild = agreements.some(([length, agree]) => length > depth && agree >= depth);
+    let hasChild = false;
+    for (let k = 0; k < lengths.length; k++) hasChild ||= lengths[k] > depth && agree[k] >= depth;
     return { maskbits: hasChild ? depth + 1 : depth, plens };
   }
 
   private freeze(): void {
-    this.byLength = [...this.adding!].sort(([a], [b]) => a - b).map(([length, list]) => ({ length, values: radixSort(new Uint32Array(list)) }));
+    const byLength = [...this.adding!].sort(([a], [b]) => a - b);
+    this.lengths = byLength.map(([length]) => length);
+    this.values = byLength.map(([, list]) => Uint32Array.from(list));
+    this.agree = new Int32Array(this.lengths.length);
     this.adding = undefined;
   }
 }
