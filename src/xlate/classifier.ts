@@ -165,7 +165,6 @@ function ctz32(v: bigint): number {
   return n;
 }
 
-
 /** A lookup's outcome: the rule, and the members it un-wildcarded with their bits. */
 interface Remembered {
   rule: Rule | undefined;

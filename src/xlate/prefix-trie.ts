@@ -42,6 +42,7 @@ export class PrefixTrie {
   private sorted = false;
   /** Per length, the most leading bits a prefix of that length shares with the value looked up. */
   private agree = new Int32Array(0);
+  /** Lookups so far, up to SCANS_BEFORE_SORT. */
   private scans = 0;
 
   /** A rule's prefix: the first `plen` bits of `value`. Only before the first lookup. */
