@@ -11,24 +11,26 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/api.js';
 import { prng } from '../../tools/prng.js';
+import type { RecordedTrace } from '../oracle/record.js';
+import { listFixtures } from '../oracle/replay.js';
+import { traceArgs } from '../oracle/scenario.js';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const CASES = Number(process.env.OFTRACE_MANGLED_CASES ?? 200);
 const STRAY = ' ,=()/:.-_0123456789abcdefxyzABCDEFX\t"\'\\[]{}>*+!#\n';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oftrace-mangled-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface RecordedTrace { bridge?: string | null; flow: string; opts: string[]; exit: number }
-
-const families = readdirSync(FIXTURES).map((name) => ({
-  name,
-  traces: (JSON.parse(readFileSync(join(FIXTURES, name, 'traces.json'), 'utf8')) as RecordedTrace[]).filter((t) => t.exit === 0),
+const families = listFixtures(join(import.meta.dirname, '..', 'fixtures')).map((dir) => ({
+  dir,
+  traces: (JSON.parse(readFileSync(join(dir, 'traces.json'), 'utf8')) as RecordedTrace[]).filter((t) => t.exit === 0),
 })).filter((f) => f.traces.length);
 
+const rand = prng(20261122);
+const int = (n: number) => Math.floor(rand() * n);
+
 /** One to three random edits of `text`. */
-function mangle(text: string, rand: () => number): string {
-  const int = (n: number) => Math.floor(rand() * n);
+function mangle(text: string): string {
   const edits = [
     (t: string, at: number) => t.slice(0, at) + t.slice(at + 1 + int(4)),
     (t: string, at: number) => t.slice(0, at) + STRAY[int(STRAY.length)] + t.slice(at),
@@ -42,18 +44,16 @@ function mangle(text: string, rand: () => number): string {
 
 describe('mangled dumps', () => {
   it(`never crash: ${CASES} random manglings of the recorded fixtures' dumps`, async () => {
-    const rand = prng(20261122);
-    const int = (n: number) => Math.floor(rand() * n);
     const outcomes = { traced: 0, inputError: 0, ovsError: 0 };
     for (let n = 0; n < CASES; n++) {
       const family = families[int(families.length)];
       const trace = family.traces[int(family.traces.length)];
       const dumps = join(tmp, `case${n}`);
-      cpSync(join(FIXTURES, family.name, 'dumps'), dumps, { recursive: true });
+      cpSync(join(family.dir, 'dumps'), dumps, { recursive: true });
       const files = readdirSync(dumps);
       const file = join(dumps, files[int(files.length)]);
-      writeFileSync(file, mangle(readFileSync(file, 'latin1'), rand), 'latin1');
-      const argv = ['--dumps', dumps, ...trace.opts, ...(trace.bridge == null ? [] : [trace.bridge]), trace.flow];
+      writeFileSync(file, mangle(readFileSync(file, 'latin1')), 'latin1');
+      const argv = ['--dumps', dumps, ...traceArgs(trace)];
       const what = `case ${n}: ${file} mangled, then ${JSON.stringify(argv.slice(2))}`;
       const r = await runCli(argv);
       expect(r.stderr, what).not.toMatch(/\n\s+at /);

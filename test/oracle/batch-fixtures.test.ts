@@ -12,6 +12,7 @@ import { runCli } from '../../src/api.js';
 import { SECTIONS, compareTrace, type Section } from './compare.js';
 import { listFixtures } from './replay.js';
 import type { RecordedTrace } from './record.js';
+import { traceArgs } from './scenario.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 const agreement: Record<string, Section[]> = JSON.parse(readFileSync(fileURLToPath(new URL('./agreement.json', import.meta.url)), 'utf8'));
@@ -31,7 +32,7 @@ it('each fixture traced as one --batch agrees with OVS trace by trace', { timeou
         && agreement[key]?.length === SECTIONS.length);
     if (inBatch.length < 2) continue;
     const file = join(tmp, `${basename(dir)}.batch`);
-    writeFileSync(file, inBatch.map(({ trace }) => [trace.bridge, trace.flow, trace.packet].filter(Boolean).join(' ')).join('\n') + '\n');
+    writeFileSync(file, inBatch.map(({ trace }) => traceArgs(trace).join(' ')).join('\n') + '\n');
     const r = await runCli(['--dumps', join(dir, 'dumps'), '--batch', file]);
     const outputs = r.stdout.split(/^### .*\n/m).slice(1);
     expect(outputs.length, `${basename(dir)}: one output per batch line`).toBe(inBatch.length);
